@@ -1,0 +1,366 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from .richtext import RichTextField, plain_text
+
+
+class Person(models.Model):
+    """Someone interviewed, or someone who writes interviews. Often both."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the address of this person's page.")
+    role = models.CharField(
+        "role or title",
+        max_length=200,
+        blank=True,
+        help_text="For example “Under-Secretary-General for Humanitarian Affairs” or “Staff writer”.",
+    )
+    organisation = models.CharField(max_length=200, blank=True)
+    bio = RichTextField(blank=True, help_text="Shown in the “About the author” box and on the person's page.")
+    portrait = models.ForeignKey(
+        "Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    website = models.URLField(blank=True)
+    links = models.TextField(
+        blank=True, help_text="Other profiles (for example Bluesky or Mastodon), one address per line."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
+    @property
+    def role_line(self):
+        return ", ".join(part for part in (self.role, self.organisation) if part)
+
+    @property
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+def photo_upload_to(instance, filename):
+    now = timezone.now()
+    return f"photos/{now:%Y/%m}/{filename}"
+
+
+class Photo(models.Model):
+    """An image in the photo library, reusable across interviews."""
+
+    image = models.ImageField(upload_to=photo_upload_to, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="Describes the image for readers who cannot see it. Required.",
+    )
+    caption = models.TextField(blank=True, help_text="Shown under the photo. Prefilled from the file when it has one.")
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Shown as “Credit: …”, for example “Agency/Photographer”. Prefilled from the file when it has one.",
+    )
+    licence = models.CharField("copyright or licence", max_length=200, blank=True)
+    focal_x = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Horizontal centre of interest, from 0 (left edge) to 1 (right edge). Crops keep it in view.",
+    )
+    focal_y = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Vertical centre of interest, from 0 (top) to 1 (bottom).",
+    )
+    # Derived sizes and file names, computed once when the image changes so
+    # that pages never touch the storage to render a photo.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="photo_focal_point_in_image",
+            ),
+            models.CheckConstraint(condition=~Q(alt_text=""), name="photo_has_alt_text"),
+        ]
+
+    def __str__(self):
+        return self.caption[:60] or self.alt_text[:60] or self.image.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The only definition of what a reader may see."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+
+class Article(models.Model):
+    """An interview."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200, help_text="The headline, usually “Name: theme”.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The interview's address. Changing it later keeps old links working.",
+    )
+    standfirst = models.TextField(
+        help_text="Introduces the person and the topics, in two or three sentences. Also the summary in feeds."
+    )
+    lead_photo = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    interviewees = models.ManyToManyField(
+        Person, through="ArticleInterviewee", related_name="interviews_given", blank=True
+    )
+    authors = models.ManyToManyField(Person, through="ArticleAuthor", related_name="articles_written", blank=True)
+    tags = TaggableManager(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="Readers see this interview from this time on; a future time schedules it.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    seo_title = models.CharField(
+        "title for search engines", max_length=200, blank=True, help_text="Leave empty to use the headline."
+    )
+    seo_description = models.CharField(
+        "description for search engines",
+        max_length=300,
+        blank=True,
+        help_text="Leave empty to use the standfirst.",
+    )
+    featured = models.BooleanField(default=False, help_text="Featured interviews lead the home page.")
+    # Feed readers identify items by this; it never changes, whatever is edited.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", "Can publish, unpublish and schedule interviews")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published"]), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._loaded_slug = self.slug
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED:
+            if self.published_at is None:
+                self.published_at = timezone.now()
+            if self.first_published_at is None:
+                self.first_published_at = self.published_at
+        super().save(*args, **kwargs)
+        if self._loaded_slug and self._loaded_slug != self.slug:
+            # Old links keep working: the public view redirects old slugs.
+            OldSlug.objects.update_or_create(slug=self._loaded_slug, defaults={"article": self})
+            OldSlug.objects.filter(slug=self.slug).delete()
+        self._loaded_slug = self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def display_title(self):
+        return self.seo_title or self.title
+
+    @property
+    def description(self):
+        return self.seo_description or self.standfirst
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="author_links")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="author_links")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "author"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="author_once_per_article"),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class ArticleInterviewee(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="interviewee_links")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="interviewee_links")
+    position = models.PositiveIntegerField(default=0)
+    role = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty to use the role on the person's record."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "interviewee"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="interviewee_once_per_article"),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+    @property
+    def role_line(self):
+        return self.role or self.person.role_line
+
+
+class Block(models.Model):
+    """One piece of an interview's body, in reading order."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", "Question"
+        ANSWER = "answer", "Answer"
+        PARAGRAPH = "paragraph", "Paragraph"
+        PHOTO = "photo", "Photo"
+        QUOTE = "quote", "Pull quote"
+        HEADING = "heading", "Heading"
+
+    TEXT_KINDS = [Kind.QUESTION, Kind.ANSWER, Kind.PARAGRAPH, Kind.QUOTE, Kind.HEADING]
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField(help_text="Blocks are shown in this order.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUESTION)
+    text = RichTextField(blank=True)
+    speaker = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For answers, when the interview has more than one interviewee.",
+    )
+    photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="blocks")
+    caption = models.TextField(blank=True, help_text="For photos: replaces the library caption in this interview.")
+    attribution = models.CharField(max_length=200, blank=True, help_text="For pull quotes: who said it.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="block_position_unique"),
+            models.CheckConstraint(condition=Q(kind__in=["question", "answer", "paragraph", "photo", "quote", "heading"]),
+                name="block_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(kind="photo") | Q(photo__isnull=False), name="photo_block_has_photo"),
+            models.CheckConstraint(condition=Q(kind="photo") | ~Q(text=""), name="text_block_has_text"),
+        ]
+
+    def __str__(self):
+        if self.kind == self.Kind.PHOTO:
+            return f"Photo: {self.photo}"
+        return f"{self.get_kind_display()}: {plain_text(self.text)[:60]}"
+
+    @property
+    def display_caption(self):
+        if self.caption:
+            return self.caption
+        return self.photo.caption if self.photo_id else ""
+
+
+class OldSlug(models.Model):
+    """A slug an interview used to have, so old links redirect to the new one."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+
+    def __str__(self):
+        return self.slug
+
+
+class Correction(models.Model):
+    """A dated correction or update note, shown at the end of a published interview."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = RichTextField()
+    created_at = models.DateTimeField(default=timezone.now, help_text="The date readers see on the note.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class PreviewLink(models.Model):
+    """A shareable, expiring, revocable link to preview an unpublished interview."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.article} until {self.expires_at:%Y-%m-%d}"
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

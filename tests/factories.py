@@ -1,0 +1,98 @@
+"""One-line helpers to build people, photos and interviews with blocks."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, Person, Photo
+
+_counter = itertools.count(1)
+
+
+def image_bytes(width=1600, height=1000, fmt="JPEG", color=(40, 90, 140)):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def make_photo(**fields):
+    n = next(_counter)
+    fmt = fields.pop("fmt", "JPEG")
+    size = fields.pop("size", (1600, 1000))
+    fields.setdefault("alt_text", f"Test photo {n}")
+    fields.setdefault("caption", f"Caption of photo {n}")
+    fields.setdefault("credit", "Test Agency/Jo Lens")
+    photo = Photo(**fields)
+    ext = "png" if fmt == "PNG" else "jpg"
+    photo.image.save(f"photo-{n}.{ext}", ContentFile(image_bytes(*size, fmt=fmt)), save=False)
+    photo.save()
+    return photo
+
+
+def make_person(name=None, **fields):
+    n = next(_counter)
+    name = name or f"Person {n}"
+    fields.setdefault("slug", f"person-{n}")
+    fields.setdefault("role", "Researcher")
+    fields.setdefault("organisation", "Institute of Examples")
+    fields.setdefault("bio", f"<p>{name} writes about examples.</p>")
+    return Person.objects.create(name=name, **fields)
+
+
+def make_article(
+    title=None,
+    *,
+    status=Article.Status.PUBLISHED,
+    published_at=None,
+    questions=3,
+    photos=0,
+    authors=None,
+    interviewees=None,
+    tags=(),
+    lead_photo=True,
+    **fields,
+):
+    """An interview with ``questions`` question/answer pairs and ``photos`` photo blocks."""
+    n = next(_counter)
+    title = title or f"Interviewee {n}: a conversation"
+    if status == Article.Status.PUBLISHED and published_at is None:
+        published_at = timezone.now() - timedelta(hours=1)
+    fields.setdefault("slug", f"interview-{n}")
+    fields.setdefault("standfirst", f"A standfirst introducing interview {n}.")
+    if lead_photo is True:
+        lead_photo = make_photo()
+    article = Article.objects.create(
+        title=title,
+        status=status,
+        published_at=published_at,
+        lead_photo=lead_photo or None,
+        **fields,
+    )
+    authors = [make_person()] if authors is None else authors
+    interviewees = [make_person()] if interviewees is None else interviewees
+    for position, person in enumerate(authors):
+        ArticleAuthor.objects.create(article=article, person=person, position=position)
+    for position, person in enumerate(interviewees):
+        ArticleInterviewee.objects.create(article=article, person=person, position=position)
+    if tags:
+        article.tags.add(*tags)
+    blocks = []
+    position = itertools.count(1)
+    for q in range(1, questions + 1):
+        blocks.append(Block(article=article, position=next(position), kind="question", text=f"<p>Question {q}?</p>"))
+        blocks.append(
+            Block(
+                article=article,
+                position=next(position),
+                kind="answer",
+                text=f"<p>Answer {q}, first paragraph.</p><p>Answer {q}, second paragraph.</p>",
+            )
+        )
+        if q <= photos:
+            blocks.append(Block(article=article, position=next(position), kind="photo", photo=make_photo()))
+    Block.objects.bulk_create(blocks)
+    return article

@@ -1,0 +1,97 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.models import Article, Block, OldSlug
+
+from .factories import make_article, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_excludes_drafts_review_and_scheduled():
+    live = make_article(status="published")
+    make_article(status="draft")
+    make_article(status="review")
+    make_article(status="published", published_at=timezone.now() + timedelta(days=1))
+    assert list(Article.objects.published()) == [live]
+
+
+def test_scheduled_article_becomes_public_when_its_time_comes(time_machine):
+    soon = timezone.now() + timedelta(hours=2)
+    article = make_article(published_at=soon)
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    time_machine.move_to(soon + timedelta(minutes=1))
+    assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_publishing_without_a_time_stamps_now_and_keeps_first_publication():
+    article = make_article(status="draft")
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    first = article.first_published_at
+    assert article.published_at is not None and first == article.published_at
+    article.status = Article.Status.DRAFT
+    article.save()
+    article.status = Article.Status.PUBLISHED
+    article.published_at = timezone.now() + timedelta(days=1)
+    article.save()
+    assert article.first_published_at == first
+
+
+def test_slugs_are_unique():
+    make_article(slug="same")
+    with pytest.raises(IntegrityError):
+        make_article(slug="same")
+
+
+def test_block_positions_are_unique_per_article():
+    article = make_article(questions=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Block.objects.create(article=article, position=1, kind="paragraph", text="<p>Again</p>")
+
+
+def test_photo_block_needs_a_photo():
+    article = make_article(questions=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Block.objects.create(article=article, position=1, kind="photo")
+    Block.objects.create(article=article, position=1, kind="photo", photo=make_photo())
+
+
+def test_question_needs_text():
+    article = make_article(questions=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Block.objects.create(article=article, position=1, kind="question", text="")
+
+
+def test_published_article_needs_a_publication_time():
+    article = make_article(status="draft")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(status="published", published_at=None)
+
+
+def test_changing_the_slug_remembers_the_old_one():
+    article = make_article(slug="old-name")
+    article.slug = "new-name"
+    article.save()
+    assert OldSlug.objects.get(slug="old-name").article == article
+
+
+@pytest.mark.parametrize(
+    "dirty",
+    [
+        '<p>Hi<script>alert(1)</script></p>',
+        '<p onclick="alert(1)">Hi</p>',
+        '<p><a href="javascript:alert(1)">Hi</a></p>',
+        '<p><img src=x onerror="alert(1)">Hi</p>',
+    ],
+)
+def test_rich_text_is_sanitized_on_every_save(dirty):
+    article = make_article(questions=0)
+    block = Block.objects.create(article=article, position=1, kind="answer", text=dirty)
+    block.refresh_from_db()
+    for bad in ("script", "onclick", "javascript:", "onerror", "<img"):
+        assert bad not in block.text
+    assert "Hi" in block.text
