@@ -198,6 +198,17 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def publish(self, when=None):
+        """Publish now, or at ``when`` (a future time schedules it)."""
+        self.status = self.Status.PUBLISHED
+        self.published_at = when or self.published_at or timezone.now()
+        self.save()
+
+    def unpublish(self):
+        """Back to draft: gone from every public page and feed at once."""
+        self.status = self.Status.DRAFT
+        self.save()
+
     @property
     def is_public(self):
         return (
