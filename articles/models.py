@@ -110,6 +110,28 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def for_listing(self):
+        """What an interview card shows, in a constant number of queries."""
+        return self.select_related("lead_photo").prefetch_related(
+            models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
+            models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+        )
+
+    def for_page(self):
+        """Everything the interview page shows, in a constant number of queries."""
+        return self.select_related("lead_photo").prefetch_related(*page_prefetches())
+
+
+def page_prefetches():
+    """What the interview page prefetches; previews apply it to an article fetched without it."""
+    return [
+        models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person__portrait")),
+        models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+        models.Prefetch("blocks", queryset=Block.objects.select_related("photo", "speaker")),
+        "tags",
+        "corrections",
+    ]
+
 
 class Article(models.Model):
     """An interview."""
