@@ -112,9 +112,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What an interview card shows, in a constant number of queries."""
+        people = ArticleAuthor.objects.select_related("person")
+        interviewees = ArticleInterviewee.objects.select_related("person")
         return self.select_related("lead_photo").prefetch_related(
-            models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
-            models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+            models.Prefetch("author_links", queryset=people),
+            models.Prefetch("interviewee_links", queryset=interviewees),
         )
 
     def for_page(self):
