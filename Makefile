@@ -23,6 +23,10 @@ run: install
 test: install
 	$(VENV)/bin/pytest
 
+# The browser and HTML validity tests alone, failing rather than skipping without Chromium or Java.
+e2e: install
+	E2E_REQUIRED=1 $(VENV)/bin/pytest tests/e2e tests/test_html_validity.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
