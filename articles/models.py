@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from . import images
 from .richtext import RichTextField, plain_text
 
 
@@ -101,6 +102,13 @@ class Photo(models.Model):
     def __str__(self):
         return self.caption[:60] or self.alt_text[:60] or self.image.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Renditions need the stored file and the id, so they come after the
+        # first save; an unchanged file and focal point costs nothing here.
+        if images.refresh_renditions(self) != "current":
+            Photo.objects.filter(pk=self.pk).update(renditions=self.renditions)
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -180,6 +188,15 @@ class Article(models.Model):
         help_text="Leave empty to use the standfirst.",
     )
     featured = models.BooleanField(default=False, help_text="Featured interviews lead the home page.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Contributors may edit the drafts they started.",
+    )
     # Feed readers identify items by this; it never changes, whatever is edited.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
@@ -222,8 +239,22 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def publish_problems(self):
+        """What must be fixed before this interview can go out; empty when it is ready."""
+        from .workflow import publish_problems
+
+        return publish_problems(self)
+
     def publish(self, when=None):
-        """Publish now, or at ``when`` (a future time schedules it)."""
+        """Publish now, or at ``when`` (a future time schedules it).
+
+        Raises ``workflow.PublishRefused`` listing everything missing.
+        """
+        from .workflow import PublishRefused
+
+        problems = self.publish_problems()
+        if problems:
+            raise PublishRefused(problems)
         self.status = self.Status.PUBLISHED
         self.published_at = when or self.published_at or timezone.now()
         self.save()
