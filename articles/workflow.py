@@ -1,0 +1,166 @@
+"""The editorial workflow: who may do what, and what an interview needs to go out.
+
+Contributors draft and submit for review; editors (with the
+``articles.publish_article`` permission) publish, unpublish and schedule.
+The admin asks these functions; the model's ``publish()`` enforces the checks
+so that no path (form, bulk action, shell) publishes an incomplete interview.
+"""
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .richtext import plain_text
+
+PUBLISHED = "published"
+
+
+class PublishRefused(ValidationError):
+    """Publishing was refused; ``problems`` lists everything missing."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__(refusal_message(problems), code="incomplete")
+
+
+def refusal_message(problems):
+    return "This interview cannot be published yet. It still needs: " + "; ".join(problems) + "."
+
+
+def publish_problems(article, *, blocks=None, authors=None, interviewees=None):
+    """Everything that stops ``article`` from going out, as phrases for one message.
+
+    Empty when the interview is ready. Blocks, authors and interviewees come
+    from the database unless given: the admin passes the rows being saved in
+    the same form, so that the check sees the interview as submitted.
+    ``authors`` and ``interviewees`` are counts.
+    """
+    saved = article.pk is not None
+    if blocks is None:
+        blocks = list(article.blocks.select_related("photo")) if saved else []
+    if authors is None:
+        authors = article.author_links.count() if saved else 0
+    if interviewees is None:
+        interviewees = article.interviewee_links.count() if saved else 0
+
+    problems = []
+    if not article.title.strip():
+        problems.append("a title")
+    if not plain_text(article.standfirst):
+        problems.append("a standfirst")
+    if not _has_answered_question(blocks):
+        problems.append("at least one question with its answer")
+    photos = []
+    if article.lead_photo_id is None:
+        problems.append("a lead photo")
+    else:
+        photos.append(article.lead_photo)
+    photos += [block.photo for block in _in_order(blocks) if block.kind == "photo" and block.photo_id]
+    seen = set()
+    for photo in photos:
+        if photo.pk in seen:
+            continue
+        seen.add(photo.pk)
+        if not photo.alt_text.strip():
+            problems.append(f"alt text on the photo “{photo}”")
+        if not photo.credit.strip():
+            problems.append(f"a credit on the photo “{photo}”")
+    if not authors:
+        problems.append("at least one author")
+    if not interviewees:
+        problems.append("at least one interviewee")
+    return problems
+
+
+def _in_order(blocks):
+    return sorted(blocks, key=lambda block: (block.position is None, block.position or 0))
+
+
+def _has_answered_question(blocks):
+    """A question with text, answered (with text) before the next question."""
+    asked = False
+    for block in _in_order(blocks):
+        if block.kind == "question":
+            asked = bool(plain_text(block.text))
+        elif block.kind == "answer" and asked and plain_text(block.text):
+            return True
+    return False
+
+
+# Permissions. Model permissions come from the groups (see the migration
+# creating "Contributor" and "Editor"); these add the per-interview rules.
+
+
+def can_publish(user):
+    """Publish, unpublish, schedule, feature, and edit published interviews."""
+    return user.has_perm("articles.publish_article")
+
+
+def can_edit(user, article):
+    """Editors edit every interview; contributors their own drafts and their own ones in review."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article is None or can_publish(user):
+        return True
+    return article.created_by_id == user.pk and article.status != PUBLISHED
+
+
+# Audit: what changed in the workflow, in the desk's words.
+
+
+def describe_transition(before_status, before_published_at, article):
+    """A sentence for the log when a save changes where the interview stands, else ``None``."""
+    after = article.status
+    if after == PUBLISHED:
+        when = _when(article.published_at)
+        scheduled = article.published_at > timezone.now()
+        if before_status != PUBLISHED:
+            return f"Scheduled for {when}." if scheduled else f"Published ({when})."
+        if before_published_at != article.published_at:
+            return f"Rescheduled for {when}." if scheduled else f"Publication time changed to {when}."
+        return None
+    if before_status == PUBLISHED:
+        return (
+            "Unpublished: back to draft, removed from the public site."
+            if after == "draft"
+            else ("Unpublished: back to review, removed from the public site.")
+        )
+    if before_status != after:
+        return "Submitted for review." if after == "review" else "Returned to draft."
+    return None
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def log(user, article, message):
+    """Record a workflow event in the admin log, which the history page shows."""
+    return LogEntry.objects.log_actions(user.pk, [article], CHANGE, message, single_object=True)
+
+
+def last_change(article):
+    """Who saved ``article`` last and when, as a phrase, from its revisions or the admin log."""
+    from reversion.models import Version
+
+    version = Version.objects.get_for_object(article).select_related("revision__user").order_by("-pk").first()
+    if version is not None:
+        user, moment = version.revision.user, version.revision.date_created
+    else:
+        entry = (
+            LogEntry.objects.filter(content_type__model="article", object_id=str(article.pk))
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        if entry is None:
+            return f"someone, at {_when(article.updated_at)}"
+        user, moment = entry.user, entry.action_time
+    name = (user.get_full_name() or user.get_username()) if user else "someone"
+    return f"{name}, at {_when(moment)}"
+
+
+def version_token(article):
+    """What the edit form remembers to notice that someone else saved meanwhile."""
+    return article.updated_at.isoformat() if article.updated_at else ""
