@@ -131,6 +131,16 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the interview page shows, in a constant number of queries."""
         return self.select_related("lead_photo").prefetch_related(*page_prefetches())
 
+    def for_feed(self):
+        """Everything a feed item carries (the whole interview), in a constant number of queries."""
+        return self.select_related("lead_photo").prefetch_related(
+            models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
+            models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+            models.Prefetch("blocks", queryset=Block.objects.select_related("photo", "speaker")),
+            "tags",
+            "corrections",
+        )
+
 
 def page_prefetches():
     """What the interview page prefetches; previews apply it to an article fetched without it."""
