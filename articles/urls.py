@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, previews, views
 
 app_name = "articles"
 
@@ -8,5 +8,19 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("interviews/<slug:slug>/", views.article_detail, name="detail"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    # Tag slugs keep accents ("économie"), which <slug:> would not match.
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("search/", views.search, name="search"),
+    # Feeds: the whole site's, and each tag's and person's, as RSS, Atom and JSON Feed.
+    path("feeds/rss/", feeds.InterviewFeed("rss"), name="feed_rss"),
+    path("feeds/atom/", feeds.InterviewFeed("atom"), name="feed_atom"),
+    path("feeds/json/", feeds.InterviewFeed("json"), name="feed_json"),
+    path("tags/<str:slug>/feed/rss/", feeds.TagFeed("rss"), name="tag_feed_rss"),
+    path("tags/<str:slug>/feed/atom/", feeds.TagFeed("atom"), name="tag_feed_atom"),
+    path("tags/<str:slug>/feed/json/", feeds.TagFeed("json"), name="tag_feed_json"),
+    path("people/<slug:slug>/feed/rss/", feeds.PersonFeed("rss"), name="person_feed_rss"),
+    path("people/<slug:slug>/feed/atom/", feeds.PersonFeed("atom"), name="person_feed_atom"),
+    path("people/<slug:slug>/feed/json/", feeds.PersonFeed("json"), name="person_feed_json"),
+    # Shareable preview links; robots.txt keeps crawlers out of /preview/.
+    path("preview/<str:token>/", previews.shared_preview, name="preview"),
 ]

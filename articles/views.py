@@ -1,24 +1,215 @@
-from django.shortcuts import get_object_or_404, render
+import html
+import math
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from .models import Article, Person
+from . import seo
+from .models import Article, OldSlug, Person, page_prefetches
+from .search import clean_query, search_articles
+from .share import share_links
+
+PAGE_SIZE = 12
+FEATURED_COUNT = 3
+RELATED_COUNT = 4
+WORDS_PER_MINUTE = 230
+UPDATE_THRESHOLD = timedelta(hours=1)
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(stored_html):
+    # Stored rich text is already sanitized, so a regex is enough (and far
+    # cheaper per request than an HTML parser).
+    return html.unescape(" ".join(_TAG.sub(" ", stored_html).split()))
+
+
+def _paginate(request, queryset, param="page"):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
 def home(request):
-    articles = Article.objects.published()[:20]
-    return render(request, "articles/home.html", {"articles": articles})
+    public = Article.objects.published()
+    featured = list(public.filter(featured=True).for_listing()[:FEATURED_COUNT])
+    page = _paginate(request, public.exclude(pk__in=[a.pk for a in featured]).for_listing())
+    path = reverse("articles:home")
+    if page.number > 1:
+        featured = []
+        path += f"?page={page.number}"
+    context = {
+        "featured": featured,
+        "page": page,
+        "meta": seo.page_metadata(settings.SITE_NAME, settings.SITE_DESCRIPTION, path),
+    }
+    return render(request, "articles/home.html", context)
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
+    try:
+        article = Article.objects.published().for_page().get(slug=slug)
+    except Article.DoesNotExist:
+        old = OldSlug.objects.filter(slug=slug, article__in=Article.objects.published()).first()
+        if old is None:
+            raise Http404("No interview at this address.") from None
+        return redirect(reverse("articles:detail", kwargs={"slug": old.article.slug}), permanent=True)
+    return render_article_page(request, article)
+
+
+def render_article_page(request, article, *, preview=False):
+    """The interview page for an article already fetched (public view and previews).
+
+    A preview is never indexed or cached, has no share links, and lists no
+    related interviews, so it reveals nothing but the article being previewed.
+    """
+    if "blocks" not in getattr(article, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([article], *page_prefetches())
+    authors = [link.person for link in article.author_links.all()]
+    interviewee_links = list(article.interviewee_links.all())
+    tags = list(article.tags.all())
+    blocks = list(article.blocks.all())
+    url = seo.absolute(article.get_absolute_url())
+    questions, words = _prepare_blocks(blocks, url, article.title)
+    words += len(article.standfirst.split())
+    context = {
+        "article": article,
+        "authors": authors,
+        "interviewee_links": interviewee_links,
+        "tags": tags,
+        "blocks": blocks,
+        "questions": questions,
+        "show_speakers": len(interviewee_links) > 1,
+        "reading_minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        "updated_at": _visible_update(article),
+        "corrections": list(article.corrections.all()),
+        "related": [] if preview else _related(article, tags, interviewee_links),
+        "share": None if preview else {"url": url, "links": share_links(url, article.title)},
+        "preview": preview,
+        "meta": seo.article_metadata(
+            article,
+            authors=authors,
+            interviewee_links=interviewee_links,
+            tags=tags,
+            blocks=blocks,
+            preview=preview,
+        ),
+    }
+    response = render(request, "articles/article_detail.html", context)
+    if preview:
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _visible_update(article):
+    """The update time worth showing readers: not the save that published it."""
+    published, updated = article.published_at, article.updated_at
+    if published and updated and updated - published > UPDATE_THRESHOLD:
+        return updated
+    return None
+
+
+def _prepare_blocks(blocks, url, title):
+    """Number the questions and give each its anchor and share links, in one pass.
+
+    Returns the questions (for the contents list) and the word count.
+    """
+    questions = []
+    words = 0
+    for block in blocks:
+        block.html = mark_safe(block.text)  # sanitized on save
+        if block.kind == "photo":
+            continue
+        block.plain = text = _plain(block.text)
+        words += text.count(" ") + 1
+        if block.kind == "question":
+            block.number = len(questions) + 1
+            block.anchor = f"q-{block.number}"
+            block.url = f"{url}#{block.anchor}"
+            block.share = share_links(block.url, title, text=f"{text} ({title})")
+            questions.append(block)
+    return questions, words
+
+
+def _related(article, tags, interviewee_links):
+    """Published interviews sharing tags or interviewees, the closest first."""
+    tag_ids = [tag.pk for tag in tags]
+    people = [link.person_id for link in interviewee_links]
+    same_tag, same_person = Q(tags__in=tag_ids), Q(interviewee_links__person__in=people)
+    return list(
+        Article.objects.published()
+        .filter(same_tag | same_person)
+        .exclude(pk=article.pk)
+        .annotate(
+            shared_people=Count("interviewee_links", filter=same_person, distinct=True),
+            shared_tags=Count("tags", filter=same_tag, distinct=True),
+        )
+        .select_related("lead_photo")
+        .order_by("-shared_people", "-shared_tags", "-published_at", "-id")[:RELATED_COUNT]
+    )
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person, slug=slug)
-    return render(request, "articles/person_detail.html", {"person": person})
+    person = get_object_or_404(Person.objects.select_related("portrait"), slug=slug)
+    public = Article.objects.published().for_listing()
+    given = _paginate(request, public.filter(interviewee_links__person=person), "given")
+    written = _paginate(request, public.filter(author_links__person=person), "written")
+    if not given.paginator.count and not written.paginator.count:
+        # Someone who only appears in unpublished interviews has no public page yet.
+        raise Http404("No published interviews with or by this person.")
+    description = seo.plain_description(person.bio) or f"Interviews with and by {person.name}."
+    context = {
+        "person": person,
+        "given": given,
+        "written": written,
+        "meta": seo.page_metadata(
+            person.name, description, person.get_absolute_url(), og_type="profile", image=person.portrait
+        ),
+    }
+    return render(request, "articles/person_detail.html", context)
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    return render(request, "articles/tag_detail.html", {"tag": tag})
+    page = _paginate(request, Article.objects.published().filter(tags=tag).for_listing())
+    if not page.paginator.count:
+        raise Http404("No published interviews with this tag.")
+    path = reverse("articles:tag", kwargs={"slug": tag.slug})
+    description = f"Interviews about {tag.name}."
+    context = {
+        "tag": tag,
+        "page": page,
+        "meta": seo.page_metadata(f"Interviews about {tag.name}", description, path),
+    }
+    return render(request, "articles/tag_detail.html", context)
+
+
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    page = _paginate(request, search_articles(query).for_listing()) if query else None
+    suggestions = []
+    if page is None or not page.paginator.count:
+        suggestions = list(
+            Tag.objects.filter(article__in=Article.objects.published())
+            .annotate(uses=Count("article"))
+            .order_by("-uses", "name")[:12]
+        )
+    context = {
+        "query": query,
+        "page": page,
+        "suggestions": suggestions,
+        "meta": seo.page_metadata(
+            f"Search: {query}" if query else "Search",
+            f"Search the interviews of {settings.SITE_NAME}.",
+            reverse("articles:search"),
+            noindex=True,
+        ),
+    }
+    return render(request, "articles/search.html", context)

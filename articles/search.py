@@ -1,0 +1,63 @@
+"""Search over published interviews: titles, standfirsts and the text of their blocks.
+
+One interface for both databases: ranked full-text search on PostgreSQL, a
+plain word match on SQLite (enough for development and small sites).
+"""
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Article, Block
+
+MAX_QUERY_LENGTH = 200
+
+
+def clean_query(raw):
+    """The reader's query, tidied: no NUL bytes (PostgreSQL rejects them), bounded length."""
+    return " ".join(raw.replace("\x00", " ").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def search_articles(query):
+    """Published interviews matching ``query``, best match first."""
+    public = Article.objects.published()
+    if not query:
+        return public.none()
+    if connection.vendor == "postgresql":
+        return _postgres(public, query)
+    return _simple(public, query)
+
+
+def _simple(public, query):
+    for word in query.split():
+        in_blocks = Block.objects.filter(article=OuterRef("pk"), text__icontains=word)
+        public = public.filter(Q(title__icontains=word) | Q(standfirst__icontains=word) | Exists(in_blocks))
+    return public.order_by("-published_at", "-id")
+
+
+def _postgres(public, query):
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.db.models import Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    # The blocks' text, one string per article. to_tsvector's parser skips
+    # the (sanitized) HTML tags, so words inside tags are never matched.
+    body = Subquery(
+        Block.objects.filter(article=OuterRef("pk"))
+        .values("article")
+        .annotate(text=StringAgg("text", delimiter=" "))
+        .values("text")
+    )
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("standfirst", weight="B", config="english")
+        + SearchVector(Coalesce(body, Value("")), weight="C", config="english")
+    )
+    # websearch syntax accepts anything a reader types ("quotes", -minus, or)
+    # without ever raising a syntax error.
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    return (
+        public.annotate(search=vector, rank=SearchRank(vector, search_query))
+        .filter(search=search_query)
+        .order_by("-rank", "-published_at", "-id")
+    )
