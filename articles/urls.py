@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, previews, views
+from . import feeds, previews, sitemaps, views
 
 app_name = "articles"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("people/<slug:slug>/feed/rss/", feeds.PersonFeed("rss"), name="person_feed_rss"),
     path("people/<slug:slug>/feed/atom/", feeds.PersonFeed("atom"), name="person_feed_atom"),
     path("people/<slug:slug>/feed/json/", feeds.PersonFeed("json"), name="person_feed_json"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
     # Shareable preview links; robots.txt keeps crawlers out of /preview/.
     path("preview/<str:token>/", previews.shared_preview, name="preview"),
 ]

@@ -141,7 +141,8 @@ def log(user, article, message):
 
 
 def last_change(article):
-    """Who saved ``article`` last and when, as a phrase, from its revisions or the admin log."""
+    """Who saved ``article`` last and when, from its revisions or else the admin log."""
+    from django.contrib.contenttypes.models import ContentType
     from reversion.models import Version
 
     version = Version.objects.get_for_object(article).select_related("revision__user").order_by("-pk").first()
@@ -149,16 +150,16 @@ def last_change(article):
         user, moment = version.revision.user, version.revision.date_created
     else:
         entry = (
-            LogEntry.objects.filter(content_type__model="article", object_id=str(article.pk))
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(article), object_id=str(article.pk)
+            )
             .select_related("user")
-            .order_by("-action_time")
+            .order_by("-action_time", "-pk")
             .first()
         )
-        if entry is None:
-            return f"someone, at {_when(article.updated_at)}"
-        user, moment = entry.user, entry.action_time
-    name = (user.get_full_name() or user.get_username()) if user else "someone"
-    return f"{name}, at {_when(moment)}"
+        user, moment = (entry.user, entry.action_time) if entry else (None, article.updated_at)
+    name = (user.get_full_name() or user.get_username()) if user else "Someone"
+    return name, _when(moment)
 
 
 def version_token(article):
