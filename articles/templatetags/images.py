@@ -1,0 +1,78 @@
+"""Responsive photos in templates: {% picture %}, {% social_image %} and {% rendition_url %}.
+
+Everything reads ``Photo.renditions``, made when the photo was saved, so these
+tags run no query and touch the storage only through ``storage.url()``.
+"""
+
+from django import template
+from django.core.files.storage import default_storage
+from django.utils.html import format_html, format_html_join
+
+from articles import images
+
+register = template.Library()
+
+DEFAULT_SIZES = "(min-width: 50rem) 46rem, 100vw"
+
+
+@register.simple_tag
+def picture(photo, sizes=DEFAULT_SIZES, loading="lazy", fetchpriority=None, alt=None, css_class=""):
+    """A <picture> with WebP and JPEG srcsets, or a plain <img> of the original if there are no renditions.
+
+    loading="eager" is for the photo at the top of the page; it also asks for
+    high fetch priority unless ``fetchpriority`` says otherwise.
+    """
+    if not photo or not photo.image:
+        return ""
+    # Partials pass "" for arguments their caller left out.
+    sizes = sizes or DEFAULT_SIZES
+    loading = loading or "lazy"
+    alt = photo.alt_text if alt is None else alt
+    if fetchpriority is None and loading == "eager":
+        fetchpriority = "high"
+    jpegs = (photo.renditions or {}).get("jpeg")
+    if jpegs:
+        largest = jpegs[-1]
+        fallback = next((item for item in jpegs if item["width"] >= 800), largest)
+        src, width, height = default_storage.url(fallback["name"]), largest["width"], largest["height"]
+    else:
+        src, width, height = photo.image.url, photo.width, photo.height
+    attributes = [
+        ("src", src),
+        ("srcset", images.srcset(photo, "jpeg") if jpegs else None),
+        ("sizes", sizes if jpegs else None),
+        ("width", width),
+        ("height", height),
+        ("alt", alt),
+        ("class", css_class or None),
+        ("loading", loading),
+        ("fetchpriority", fetchpriority),
+        ("decoding", "async"),
+    ]
+    img = format_html(
+        "<img {}>",
+        format_html_join(" ", '{}="{}"', ((name, value) for name, value in attributes if value is not None)),
+    )
+    if not jpegs:
+        return img
+    webps = photo.renditions.get("webp")
+    if not webps:
+        return format_html("<picture>{}</picture>", img)
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">{}</picture>',
+        images.srcset(photo, "webp"),
+        sizes,
+        img,
+    )
+
+
+@register.simple_tag
+def social_image(photo):
+    """Use as {% social_image photo as image %}: image.url (absolute), .width, .height, .alt, .type."""
+    return images.social_image(photo)
+
+
+@register.simple_tag
+def rendition_url(photo, width=800):
+    """Absolute URL of a JPEG rendition at least ``width`` wide (or the largest there is)."""
+    return images.rendition_url(photo, width)
