@@ -1,0 +1,386 @@
+"""Responsive renditions and the social image: made once, upright, stripped, never enlarged."""
+
+import io
+from html.parser import HTMLParser
+from unittest import mock
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from PIL import ExifTags, Image, ImageDraw
+
+from articles import images
+from articles.models import Photo
+from tests.factories import make_photo
+
+pytestmark = pytest.mark.django_db
+
+RED, BLUE, WHITE, GREEN = (220, 20, 20), (20, 20, 220), (255, 255, 255), (20, 200, 20)
+
+
+def photo_from(image, name="photo.jpg", fmt="JPEG", **fields):
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **fields.pop("save_options", {}))
+    fields.setdefault("alt_text", "A test photo")
+    photo = Photo(**fields)
+    photo.image.save(name, ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    return photo
+
+
+def open_stored(name):
+    with default_storage.open(name, "rb") as file:
+        image = Image.open(io.BytesIO(file.read()))
+        image.load()
+        return image
+
+
+def rendition_files(photo):
+    _, files = default_storage.listdir(f"renditions/{photo.pk}")
+    return sorted(files)
+
+
+def close_to(pixel, colour, tolerance=40):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))
+
+
+# Made once, reused ------------------------------------------------------------
+
+
+def test_renditions_are_made_on_upload_through_the_storage_api():
+    photo = make_photo(size=(2000, 1250))
+    renditions = photo.renditions
+    assert [item["width"] for item in renditions["jpeg"]] == [480, 800, 1200, 1600]
+    assert [item["width"] for item in renditions["webp"]] == [480, 800, 1200, 1600]
+    for item in renditions["jpeg"] + renditions["webp"] + [renditions["social"]]:
+        assert item["name"].startswith(f"renditions/{photo.pk}/")
+        assert default_storage.exists(item["name"])
+        assert open_stored(item["name"]).size == (item["width"], item["height"])
+    assert open_stored(renditions["webp"][0]["name"]).format == "WEBP"
+    assert open_stored(renditions["jpeg"][0]["name"]).format == "JPEG"
+    assert len(rendition_files(photo)) == 9
+    photo.refresh_from_db()
+    assert photo.renditions == renditions
+
+
+def test_saving_again_without_changing_the_file_does_no_work():
+    photo = make_photo()
+    files = rendition_files(photo)
+    with mock.patch("articles.images._encode", side_effect=AssertionError("re-encoded")) as encode:
+        photo.caption = "A new caption"
+        photo.save()
+        Photo.objects.get(pk=photo.pk).save()
+    assert not encode.called
+    assert rendition_files(photo) == files
+
+
+def test_a_new_file_replaces_the_renditions_and_removes_the_old_ones():
+    photo = make_photo()
+    old_names = {item["name"] for item in photo.renditions["jpeg"]}
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), BLUE).save(buffer, "PNG")
+    photo.image.save("replacement.png", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    assert [item["width"] for item in photo.renditions["jpeg"]] == [480, 800, 900]
+    assert photo.renditions["source"] == photo.image.name
+    assert not any(default_storage.exists(name) for name in old_names)
+    assert len(rendition_files(photo)) == 7
+
+
+def test_moving_the_focal_point_remakes_only_the_social_image():
+    photo = make_photo()
+    sizes = photo.renditions["jpeg"], photo.renditions["webp"]
+    old_social = photo.renditions["social"]["name"]
+    photo.focal_x = 0.2
+    photo.save()
+    assert (photo.renditions["jpeg"], photo.renditions["webp"]) == sizes
+    assert photo.renditions["social"]["name"] != old_social
+    assert not default_storage.exists(old_social)
+    assert default_storage.exists(photo.renditions["social"]["name"])
+
+
+def test_a_stored_file_that_cannot_be_read_leaves_the_original_in_use():
+    photo = Photo(alt_text="Broken")
+    photo.image.save("broken.jpg", ContentFile(b"\xff\xd8\xff" + b"not really" * 10), save=False)
+    photo.width, photo.height = 100, 100
+    with mock.patch("articles.images.logger") as logger:
+        photo.save()
+    assert logger.exception.called
+    assert photo.renditions == {}
+    assert Photo.objects.get(pk=photo.pk).renditions == {}
+    output = Template("{% load images %}{% picture photo %}").render(Context({"photo": photo}))
+    assert f'src="{photo.image.url}"' in output
+
+
+# What the renditions contain ------------------------------------------------------
+
+
+def test_exif_orientation_is_applied():
+    # Stored sideways, as a phone held upright does it: the camera's top (red) is on the left.
+    image = Image.new("RGB", (600, 400), BLUE)
+    ImageDraw.Draw(image).rectangle([0, 0, 299, 399], fill=RED)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # display rotated 90° clockwise
+    photo = photo_from(image, save_options={"exif": exif})
+    assert (photo.renditions["width"], photo.renditions["height"]) == (400, 600)
+    largest = photo.renditions["jpeg"][-1]
+    assert (largest["width"], largest["height"]) == (400, 600)
+    upright = open_stored(largest["name"])
+    assert upright.size == (400, 600)
+    assert close_to(upright.getpixel((200, 50)), RED)
+    assert close_to(upright.getpixel((200, 550)), BLUE)
+
+
+def test_exif_gps_and_xmp_are_stripped():
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Fictive Camera Co"
+    exif[ExifTags.Base.Orientation] = 1
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (46.0, 12.0, 30.0), 3: "E", 4: (6.0, 8.0, 15.0)}
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>'
+    photo = photo_from(Image.new("RGB", (1000, 700), GREEN), save_options={"exif": exif, "xmp": xmp})
+    source = open_stored(photo.image.name)
+    assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo), "the original keeps what the photographer sent"
+    renditions = photo.renditions
+    for item in renditions["jpeg"] + renditions["webp"] + [renditions["social"]]:
+        stored = open_stored(item["name"])
+        assert not stored.getexif(), item["name"]
+        assert "exif" not in stored.info
+        assert "xmp" not in stored.info
+        assert "icc_profile" not in stored.info
+
+
+def test_widths_are_never_larger_than_the_original():
+    assert images.rendition_widths(4000) == [480, 800, 1200, 1600]
+    assert images.rendition_widths(1600) == [480, 800, 1200, 1600]
+    assert images.rendition_widths(1000) == [480, 800, 1000]
+    assert images.rendition_widths(300) == [300]
+    photo = make_photo(size=(700, 500))
+    assert [(item["width"], item["height"]) for item in photo.renditions["jpeg"]] == [(480, 343), (700, 500)]
+    assert open_stored(photo.renditions["jpeg"][-1]["name"]).size == (700, 500)
+
+
+def test_a_large_jpeg_is_reduced_without_losing_the_largest_width():
+    photo = make_photo(size=(4800, 3200))
+    assert [item["width"] for item in photo.renditions["jpeg"]] == [480, 800, 1200, 1600]
+    assert (photo.renditions["width"], photo.renditions["height"]) == (4800, 3200)
+    assert open_stored(photo.renditions["jpeg"][-1]["name"]).size == (1600, 1067)
+
+
+def test_a_transparent_png_gets_a_white_background_in_jpeg():
+    image = Image.new("RGBA", (600, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle([0, 0, 299, 399], fill=(*RED, 255))
+    photo = photo_from(image, "logo.png", "PNG")
+    jpeg = open_stored(photo.renditions["jpeg"][-1]["name"])
+    assert jpeg.mode == "RGB"
+    assert close_to(jpeg.getpixel((450, 200)), WHITE)
+    assert close_to(jpeg.getpixel((150, 200)), RED)
+    webp = open_stored(photo.renditions["webp"][-1]["name"])
+    assert webp.mode == "RGBA"
+
+
+def test_a_cmyk_jpeg_becomes_rgb():
+    photo = photo_from(Image.new("CMYK", (500, 300), (0, 255, 255, 0)))
+    jpeg = open_stored(photo.renditions["jpeg"][-1]["name"])
+    assert jpeg.mode == "RGB"
+    assert close_to(jpeg.getpixel((250, 150)), (255, 0, 0), tolerance=60)
+
+
+# The social image -----------------------------------------------------------------
+
+
+def wide_photo_with_green_mark(**fields):
+    # A wide white image with a green band around x = 3000 of 4000.
+    image = Image.new("RGB", (4000, 1000), WHITE)
+    ImageDraw.Draw(image).rectangle([2850, 0, 3150, 999], fill=GREEN)
+    return photo_from(image, **fields)
+
+
+def test_the_social_image_is_1200_by_630_and_centred_on_the_focal_point():
+    photo = wide_photo_with_green_mark(focal_x=0.75, focal_y=0.5)
+    social = photo.renditions["social"]
+    stored = open_stored(social["name"])
+    assert stored.size == (1200, 630) == (social["width"], social["height"])
+    assert stored.format == "JPEG"
+    assert close_to(stored.getpixel((600, 315)), GREEN)
+    assert close_to(stored.getpixel((100, 315)), WHITE)
+
+
+def test_without_a_focal_point_the_social_image_is_the_centre():
+    photo = wide_photo_with_green_mark()
+    stored = open_stored(photo.renditions["social"]["name"])
+    assert close_to(stored.getpixel((600, 315)), WHITE)
+
+
+def test_a_focal_point_near_the_edge_keeps_the_crop_inside_the_image():
+    assert images.focal_crop_box(4000, 1000, 0.99, 0.5, 1200 / 630) == (2095, 0, 4000, 1000)
+    assert images.focal_crop_box(1000, 3000, 0.5, 0.0, 1200 / 630) == (0, 0, 1000, 525)
+    assert images.focal_crop_box(1000, 3000, 0.5, 0.5, 1200 / 630) == (0, 1238, 1000, 1763)
+
+
+def test_social_image_helper_gives_an_absolute_url_and_size(settings):
+    settings.SITE_URL = "https://news.example.org"
+    photo = make_photo(alt_text="Two people talking")
+    social = images.social_image(photo)
+    assert social == {
+        "url": "https://news.example.org/media/" + photo.renditions["social"]["name"],
+        "width": 1200,
+        "height": 630,
+        "alt": "Two people talking",
+        "type": "image/jpeg",
+    }
+
+
+def test_urls_already_absolute_are_kept(settings):
+    settings.SITE_URL = "https://news.example.org"
+    settings.MEDIA_URL = "https://media.example.net/newsroom/"
+    photo = make_photo()
+    assert images.social_image(photo)["url"].startswith("https://media.example.net/newsroom/renditions/")
+    assert images.rendition_url(photo, 800).startswith("https://media.example.net/newsroom/renditions/")
+
+
+def test_rendition_url_picks_the_smallest_jpeg_wide_enough(settings):
+    settings.SITE_URL = "https://news.example.org"
+    photo = make_photo(size=(2000, 1000))
+    assert images.rendition_url(photo, 1000).endswith("-1200.jpg")
+    assert images.rendition_url(photo, 5000).endswith("-1600.jpg")
+    assert images.rendition(photo, 480)["bytes"] > 0
+    Photo.objects.filter(pk=photo.pk).update(renditions={})
+    photo.refresh_from_db()
+    assert images.rendition_url(photo, 800) == "https://news.example.org" + photo.image.url
+
+
+# The {% picture %} tag ---------------------------------------------------------------
+
+
+def render(template, **context):
+    return Template("{% load images %}" + template).render(Context(context))
+
+
+def tags(output):
+    """The start tags in ``output``, in order, as (name, {attribute: value}); the text of spans too."""
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, dict(attrs)))
+
+        def handle_data(self, data):
+            if found and found[-1][0] == "span" and data.strip():
+                found[-1][1]["text"] = data.strip()
+
+    Collector().feed(output)
+    return found
+
+
+def test_picture_tag_gives_webp_and_jpeg_srcsets_with_dimensions(django_assert_num_queries):
+    photo = make_photo(size=(2000, 1250), alt_text='Delegates "voting" & talking')
+    photo = Photo.objects.get(pk=photo.pk)
+    with django_assert_num_queries(0):
+        output = render('{% picture photo sizes="(min-width: 60rem) 40rem, 100vw" %}', photo=photo)
+    assert output.startswith("<picture>") and output.endswith("</picture>")
+    (_, _), (_, source), (_, img) = tags(output)
+    assert [name for name, _ in tags(output)] == ["picture", "source", "img"]
+    assert source.get("type") == "image/webp"
+    assert source.get("srcset").count(".webp ") == 4
+    assert "/media/renditions/" in source.get("srcset")
+    assert source.get("sizes") == "(min-width: 60rem) 40rem, 100vw"
+    assert img.get("srcset").endswith("-1600.jpg 1600w")
+    assert img.get("src").endswith("-800.jpg")
+    assert img.get("sizes") == "(min-width: 60rem) 40rem, 100vw"
+    assert (img.get("width"), img.get("height")) == ("1600", "1000")
+    assert img.get("alt") == 'Delegates "voting" & talking'
+    assert img.get("loading") == "lazy"
+    assert img.get("decoding") == "async"
+    assert img.get("fetchpriority") is None
+
+
+def test_picture_tag_for_the_lead_photo_loads_eagerly_with_high_priority():
+    photo = make_photo()
+    _, _, (_, img) = tags(render('{% picture photo loading="eager" %}', photo=photo))
+    assert img.get("loading") == "eager"
+    assert img.get("fetchpriority") == "high"
+    assert img.get("sizes") == "(min-width: 50rem) 46rem, 100vw"
+
+
+def test_picture_tag_falls_back_to_the_original_file():
+    photo = make_photo(size=(900, 600))
+    Photo.objects.filter(pk=photo.pk).update(renditions={})
+    photo.refresh_from_db()
+    [(name, img)] = tags(render("{% picture photo %}", photo=photo))
+    assert name == "img"
+    assert img.get("src") == photo.image.url
+    assert (img.get("width"), img.get("height")) == ("900", "600")
+    assert img.get("srcset") is None
+
+
+def test_picture_tag_renders_nothing_without_a_photo():
+    assert render("{% picture photo %}", photo=None) == ""
+
+
+def test_social_image_and_rendition_url_tags(settings):
+    settings.SITE_URL = "https://news.example.org"
+    photo = make_photo()
+    output = render(
+        "{% social_image photo as image %}"
+        "{{ image.url }} {{ image.width }}x{{ image.height }} {{ image.alt }}"
+        "|{% rendition_url photo 480 %}",
+        photo=photo,
+    )
+    social, feed = output.split("|")
+    assert (
+        social
+        == f"https://news.example.org/media/{photo.renditions['social']['name']} 1200x630 {photo.alt_text}"
+    )
+    assert feed.endswith("-480.jpg")
+
+
+def test_figure_partial_shows_caption_and_credit(django_assert_num_queries):
+    photo = make_photo(credit="Fictive Photo Agency/Jo Marlowe")
+    with django_assert_num_queries(0):
+        output = render_to_string(
+            "includes/_figure.html", {"photo": photo, "caption": "Ballots & boxes", "loading": "eager"}
+        )
+    found = tags(output)
+    assert [name for name, _ in found] == ["figure", "picture", "source", "img", "figcaption", "span", "span"]
+    assert found[3][1]["loading"] == "eager"
+    assert found[5][1] == {"class": "photo__caption", "text": "Ballots & boxes"}
+    assert found[6][1] == {"class": "photo__credit", "text": "Credit: Fictive Photo Agency/Jo Marlowe"}
+    lazy = render_to_string("includes/_figure.html", {"photo": photo, "caption": ""})
+    assert 'loading="lazy"' in lazy
+    assert "photo__caption" not in lazy
+
+
+# The make_renditions command ----------------------------------------------------------
+
+
+def test_make_renditions_is_idempotent_and_repairs_what_is_missing():
+    first, second = make_photo(), make_photo()
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "made for 0 photo(s); 2 already up to date" in out.getvalue()
+
+    default_storage.delete(first.renditions["webp"][1]["name"])
+    Photo.objects.filter(pk=second.pk).update(renditions={})
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "made for 2 photo(s); 0 already up to date" in out.getvalue()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert default_storage.exists(first.renditions["webp"][1]["name"])
+    assert len(second.renditions["jpeg"]) == 4
+
+    out = io.StringIO()
+    call_command("make_renditions", "--force", str(first.pk), stdout=out)
+    assert "made for 1 photo(s)" in out.getvalue()
+    assert len(rendition_files(first)) == 9
+
+
+def test_make_renditions_reports_failures():
+    photo = make_photo()
+    with default_storage.open(photo.image.name, "wb") as file:
+        file.write(b"garbage")
+    with pytest.raises(CommandError), mock.patch("articles.images.logger"):
+        call_command("make_renditions", "--force", stdout=io.StringIO(), stderr=io.StringIO())
