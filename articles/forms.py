@@ -1,8 +1,11 @@
+import copy
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 
-from . import images
-from .models import Article, Photo
+from . import images, workflow
+from .models import Article, ArticleAuthor, ArticleInterviewee, Block, Photo
 
 
 class PhotoFileField(forms.ImageField):
@@ -56,8 +59,112 @@ class PhotoForm(forms.ModelForm):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """The interview form in the admin. Owned by the workflow work: publish checks, conflicts."""
+    """The interview form in the admin. Owned by the workflow work: publish checks, conflicts.
+
+    ``ArticleAdmin`` sets ``user`` on the form class for each request, and
+    hands the inline formsets to the instance (``_admin_formsets``) so that the
+    pre-publish check sees the blocks, authors and interviewees saved with it.
+    """
+
+    # The interview's last-saved time when the form was loaded; a different
+    # one on save means someone else saved in between.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    user = None
 
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title",
+            "slug",
+            "standfirst",
+            "lead_photo",
+            "tags",
+            "status",
+            "published_at",
+            "featured",
+            "seo_title",
+            "seo_description",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["loaded_version"] = workflow.version_token(self.instance)
+        status = self.fields.get("status")
+        if status is not None and self.user is not None and not workflow.can_publish(self.user):
+            status.choices = [c for c in status.choices if c[0] != Article.Status.PUBLISHED]
+            status.help_text = "Submit for review when it is ready; an editor publishes it."
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._check_rights(cleaned_data)
+        self._check_conflict(cleaned_data)
+        if cleaned_data.get("status", self.instance.status) == Article.Status.PUBLISHED:
+            self._check_ready(cleaned_data)
+            if "published_at" in self.fields and cleaned_data.get("published_at") is None:
+                # Published without a time means now (the model's constraint needs one).
+                cleaned_data["published_at"] = timezone.now()
+        return cleaned_data
+
+    def _check_rights(self, cleaned_data):
+        # The admin hides these from contributors; this refuses a crafted form.
+        if self.user is None or workflow.can_publish(self.user):
+            return
+        if cleaned_data.get("status") == Article.Status.PUBLISHED:
+            self.add_error("status", "Only editors can publish or schedule. Submit it for review instead.")
+        for name in ("published_at", "featured"):
+            if name in self.changed_data:
+                self.add_error(name, "Only editors can change this.")
+
+    def _check_conflict(self, cleaned_data):
+        loaded = cleaned_data.get("loaded_version")
+        if not (self.instance.pk and loaded):
+            return
+        current = Article.objects.filter(pk=self.instance.pk).first()
+        if current is None or workflow.version_token(current) == loaded:
+            return
+        name, when = workflow.last_change(current)
+        self.add_error(
+            None,
+            f"{name} saved this interview on {when}, while you were editing it. Your changes are not "
+            "saved yet: they are still in the form below. To keep both, open the interview in a new "
+            "tab and copy your changes into it; to replace their version with yours, save again.",
+        )
+        # A second save is a deliberate overwrite, so compare it with what is saved now.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = workflow.version_token(current)
+
+    def _check_ready(self, cleaned_data):
+        formsets = getattr(self.instance, "_admin_formsets", ())
+        rows = {}
+        for formset in formsets:
+            if not formset.is_valid():
+                return  # Its own errors come first; the check runs once they are fixed.
+            rows[formset.model] = _kept_rows(formset)
+        candidate = copy.copy(self.instance)
+        for name in ("title", "standfirst", "lead_photo"):
+            if name in cleaned_data:
+                setattr(candidate, name, cleaned_data[name])
+        authors = rows.get(ArticleAuthor)
+        interviewees = rows.get(ArticleInterviewee)
+        problems = workflow.publish_problems(
+            candidate,
+            blocks=rows.get(Block),
+            authors=None if authors is None else sum(1 for row in authors if row.person_id),
+            interviewees=None if interviewees is None else sum(1 for row in interviewees if row.person_id),
+        )
+        if problems:
+            self.add_error(None, workflow.PublishRefused(problems))
+
+
+def _kept_rows(formset):
+    """The rows a valid inline formset leaves in place once saved, as instances."""
+    rows = []
+    for form in formset.forms:
+        if form.cleaned_data.get("DELETE"):
+            continue
+        if form.instance.pk is None and not form.has_changed():
+            continue
+        rows.append(form.instance)
+    return rows

@@ -113,7 +113,7 @@ def describe_transition(before_status, before_published_at, article):
     """A sentence for the log when a save changes where the interview stands, else ``None``."""
     after = article.status
     if after == PUBLISHED:
-        when = _when(article.published_at)
+        when = format_when(article.published_at)
         scheduled = article.published_at > timezone.now()
         if before_status != PUBLISHED:
             return f"Scheduled for {when}." if scheduled else f"Published ({when})."
@@ -131,7 +131,7 @@ def describe_transition(before_status, before_published_at, article):
     return None
 
 
-def _when(moment):
+def format_when(moment):
     return date_format(timezone.localtime(moment), "j F Y, H:i")
 
 
@@ -159,7 +159,7 @@ def last_change(article):
         )
         user, moment = (entry.user, entry.action_time) if entry else (None, article.updated_at)
     name = (user.get_full_name() or user.get_username()) if user else "Someone"
-    return name, _when(moment)
+    return name, format_when(moment)
 
 
 def version_token(article):
