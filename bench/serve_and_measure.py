@@ -1,0 +1,349 @@
+"""Serve the demo site with gunicorn and measure the public pages.
+
+    .venv/bin/python bench/serve_and_measure.py            # measure over HTTP
+    .venv/bin/python bench/serve_and_measure.py --profile  # cProfile the interview page in-process
+
+Everything runs against a throwaway copy of the site in a temporary folder:
+its own SQLite database with the demo content, its own media and static
+files, DEBUG off and no page cache, as in production. One sync gunicorn
+worker serves 127.0.0.1; a client in this script sends a bounded number of
+requests per page, one at a time, and reports requests per second, p50/p99
+latency, and the worker's CPU time per request read from /proc. Results are
+also written to bench/results/latest.json.
+
+This is a measurement, not a test: numbers depend on the machine.
+"""
+
+import argparse
+import cProfile
+import http.client
+import json
+import os
+import platform
+import pstats
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+PAGES = [
+    ("interview (14+ questions)", "/interviews/teodora-valen-sea-wall-promise/", "Teodora Valen"),
+    ("home", "/", "Teodora Valen"),
+    ("tag page", "/tags/climate/", "Teodora Valen"),
+]
+INTERVIEW_PATH = PAGES[0][1]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def site_environment(workdir, port):
+    """Production-like settings for a throwaway site in ``workdir``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # Nothing from the caller's site configuration leaks into the measurement.
+        if key not in {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "STATIC_ROOT", "DEBUG", "SITE_URL"}
+    }
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": HOST,
+            "SITE_URL": f"http://{HOST}:{port}",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+            "MEDIA_ROOT": str(workdir / "media"),
+            "STATIC_ROOT": str(workdir / "static"),
+            "LOG_LEVEL": "ERROR",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    return env
+
+
+def prepare(env):
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    steps = [
+        ["migrate", "--noinput", "-v0"],
+        ["load_demo"],
+        ["collectstatic", "--noinput", "-v0"],
+    ]
+    for step in steps:
+        result = subprocess.run(manage + step, cwd=ROOT, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(f"`manage.py {' '.join(step)}` failed:\n{result.stderr.strip()}")
+
+
+# Measuring over HTTP --------------------------------------------------------
+
+
+def start_gunicorn(env, port):
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "newsroom.wsgi:application",
+        "--workers=1",
+        "--worker-class=sync",
+        f"--bind={HOST}:{port}",
+        "--log-level=warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with status {server.returncode}; is port {port} free?")
+        try:
+            status, _ = fetch(port, "/")
+            worker = worker_pid(server.pid)
+            if status == 200 and worker:
+                return server, worker
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop(server)
+    sys.exit("gunicorn did not answer within 30 seconds.")
+
+
+def stop(server):
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def worker_pid(master):
+    children = Path(f"/proc/{master}/task/{master}/children")
+    if children.exists():
+        pids = children.read_text().split()
+    else:
+        pids = [p.name for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p.name) == master]
+    return int(pids[0]) if len(pids) == 1 else None
+
+
+def _parent(pid):
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # After the ")" that closes the command name, field 3 (state) is index 0.
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def fetch(port, path):
+    # gunicorn's sync worker closes every connection after one response, so
+    # each request opens a new one, as it would without keep-alive in production.
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": HOST, "Accept-Encoding": "identity"})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, body
+    finally:
+        connection.close()
+
+
+def measure(port, worker, path, expected, requests, max_seconds, warmup):
+    status, body = fetch(port, path)
+    if status != 200 or expected.encode() not in body:
+        sys.exit(f"{path} answered {status} without “{expected}”; is the demo content loaded?")
+    for _ in range(warmup):
+        fetch(port, path)
+    latencies = []
+    cpu_before = cpu_seconds(worker)
+    started = time.perf_counter()
+    deadline = started + max_seconds
+    while len(latencies) < requests and time.perf_counter() < deadline:
+        sent = time.perf_counter()
+        status, _ = fetch(port, path)
+        latencies.append(time.perf_counter() - sent)
+        if status != 200:
+            sys.exit(f"{path} answered {status} during the measurement.")
+    elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(worker) - cpu_before
+    latencies.sort()
+    count = len(latencies)
+    return {
+        "path": path,
+        "requests": count,
+        "bytes": len(body),
+        "requests_per_second": count / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[min(count - 1, round(0.99 * count) - 1)],
+        "cpu_ms_per_request": 1000 * cpu / count,
+    }
+
+
+def calibration_ms():
+    """CPU time of a fixed pure-Python loop (best of five), to compare runs on a busy or quiet machine."""
+    best = None
+    for _ in range(5):
+        started = time.process_time()
+        sum(range(1_000_000))
+        spent = 1000 * (time.process_time() - started)
+        best = spent if best is None else min(best, spent)
+    return best
+
+
+def machine():
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "calibration_ms": calibration_ms(),
+        "load_average": os.getloadavg()[0],
+        "cpu": model,
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def run_http(args):
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
+        env = site_environment(Path(tmp), args.port)
+        prepare(env)
+        info = machine()
+        server, worker = start_gunicorn(env, args.port)
+        try:
+            results = [
+                {
+                    "page": name,
+                    **measure(args.port, worker, path, expected, args.requests, args.seconds, args.warmup),
+                }
+                for name, path, expected in PAGES
+            ]
+        finally:
+            stop(server)
+    info["load_average_after"] = os.getloadavg()[0]
+    report = {"machine": info, "workers": "1 gunicorn sync worker", "results": results}
+    print(f"Machine: {info['cpu']}, {info['nproc']} CPUs, Python {info['python']}, {info['system']}")
+    print(
+        f"Calibration: sum(range(10**6)) takes {info['calibration_ms']:.1f} ms of CPU; "
+        f"load average {info['load_average']:.1f} before, {info['load_average_after']:.1f} after"
+    )
+    print("Server: 1 gunicorn sync worker, SQLite, DEBUG off, no page cache")
+    print("Client: one at a time, a new connection per request")
+    print()
+    print("| Page | Requests | Requests/s | p50 ms | p99 ms | Server CPU ms/request | Size |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r['page']} (`{r['path']}`) | {r['requests']} | {r['requests_per_second']:.0f} | "
+            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['cpu_ms_per_request']:.2f} | "
+            f"{r['bytes'] / 1024:.0f} KiB |"
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+
+
+# Profiling in-process -------------------------------------------------------
+
+
+def run_profile(args):
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
+        env = site_environment(Path(tmp), args.port)
+        prepare(env)
+        os.environ.clear()
+        os.environ.update(env)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+        sys.path.insert(0, str(ROOT))
+        # Imported only now: settings read the environment set above.
+        from newsroom.wsgi import application
+
+        def get(path):
+            environ = {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": path,
+                "QUERY_STRING": "",
+                "SERVER_NAME": HOST,
+                "SERVER_PORT": str(args.port),
+                "HTTP_HOST": HOST,
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "wsgi.url_scheme": "http",
+                "wsgi.input": _Empty(),
+                "wsgi.errors": sys.stderr,
+            }
+            statuses = []
+            body = b"".join(application(environ, lambda status, headers, exc=None: statuses.append(status)))
+            if not statuses[0].startswith("200"):
+                sys.exit(f"{path} answered {statuses[0]}")
+            return body
+
+        for _ in range(args.warmup):
+            get(INTERVIEW_PATH)
+        cpu = time.process_time()
+        for _ in range(args.profile_runs):
+            get(INTERVIEW_PATH)
+        cpu_ms = 1000 * (time.process_time() - cpu) / args.profile_runs
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.profile_runs):
+            get(INTERVIEW_PATH)
+        profiler.disable()
+
+    print(f"Calibration: sum(range(10**6)) takes {calibration_ms():.1f} ms of CPU")
+    print(f"{INTERVIEW_PATH}: {cpu_ms:.2f} ms of CPU per request in-process, without the profiler")
+    print(
+        f"({args.profile_runs} requests through the WSGI application, middleware included, no HTTP server)\n"
+    )
+    for order in ("cumulative", "tottime"):
+        print(f"Top {args.top} by {order} time:")
+        stats = pstats.Stats(profiler)
+        stats.strip_dirs().sort_stats(order).print_stats(args.top)
+
+
+class _Empty:
+    def read(self, *args):
+        return b""
+
+    def readline(self, *args):
+        return b""
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--port", type=int, default=8010)
+    parser.add_argument("--requests", type=int, default=500, help="Requests per page (default 500).")
+    parser.add_argument("--seconds", type=float, default=30, help="At most this long per page (default 30).")
+    parser.add_argument("--warmup", type=int, default=20, help="Unmeasured requests first (default 20).")
+    parser.add_argument(
+        "--profile", action="store_true", help="Profile the interview page in-process instead."
+    )
+    parser.add_argument("--profile-runs", type=int, default=200, help="Requests to profile (default 200).")
+    parser.add_argument("--top", type=int, default=25, help="Functions to list in the profile (default 25).")
+    args = parser.parse_args()
+    if not args.profile:
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, args.port)) == 0:
+                sys.exit(f"Port {args.port} is already in use; choose another with --port.")
+    if args.profile:
+        run_profile(args)
+    else:
+        run_http(args)
+
+
+if __name__ == "__main__":
+    main()
