@@ -182,6 +182,8 @@ def open_tab(browser, live_server, e2e_settings):
         else:
             options = {"viewport": DESKTOP, **options}
         context = browser.new_context(base_url=live_server.url, **options)
+        # Long enough for a slow CI machine, short enough that a broken page fails quickly.
+        context.set_default_timeout(10_000)
         contexts.append(context)
         return Tab(context, live_server.url)
 

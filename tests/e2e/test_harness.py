@@ -4,6 +4,8 @@ import pytest
 from django.http import HttpResponse
 from django.urls import path
 
+from tests.e2e.urls import urlpatterns as site_urlpatterns
+
 
 def careless_page(request):
     return HttpResponse(
@@ -14,7 +16,8 @@ def careless_page(request):
     )
 
 
-urlpatterns = [path("careless/", careless_page)]
+# The site's own URLs stay, since its 404 page links to them.
+urlpatterns = [path("careless/", careless_page), *site_urlpatterns]
 
 
 @pytest.fixture
