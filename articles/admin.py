@@ -8,10 +8,11 @@ from csp.decorators import csp_update
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -446,6 +447,12 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
         return " ".join([*notes, message]).strip()
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such interview.")
+        # Restoring is changing the interview as it is now (the form shows the old revision).
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
         version = get_object_or_404(Version.objects.select_related("revision__user"), pk=version_id)
         user = version.revision.user
         request.workflow_restoring = (
@@ -456,9 +463,7 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
             # Restoring puts blocks back at their old positions, which are
             # unique: move today's blocks out of the way first (a restore that
             # goes through deletes or renumbers all of them).
-            if not str(object_id).isdigit():
-                raise Http404("No such interview.")
-            blocks = Block.objects.filter(article_id=object_id)
+            blocks = Block.objects.filter(article=article)
             blocks.update(position=F("position") + RESTORE_OFFSET)
             response = super().revision_view(request, object_id, version_id, extra_context)
             if blocks.filter(position__gte=RESTORE_OFFSET).exists():
@@ -687,6 +692,7 @@ class PersonAdmin(NoncedMediaMixin, PhotoChooserMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_per_page = 50
     fields = ["name", "slug", "role", "organisation", "portrait", "bio", "website", "links"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         css = ADMIN_CSS
