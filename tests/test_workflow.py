@@ -186,3 +186,57 @@ def test_authors_count_only_when_saved():
     assert "at least one author" in article.publish_problems()
     ArticleAuthor.objects.create(article=article, person=article.interviewee_links.get().person)
     assert "at least one author" not in article.publish_problems()
+
+
+# The desk on the admin index -------------------------------------------------------
+
+
+def fill_the_desk(writer, n):
+    for i in range(n):
+        make_article(status="review", created_by=writer, title=f"Waiting {i}", lead_photo=None, questions=0)
+        make_article(
+            published_at=timezone.now() + timedelta(days=i + 1),
+            title=f"Later {i}",
+            lead_photo=None,
+            questions=0,
+        )
+        make_article(title=f"Out {i}", lead_photo=None, questions=0)
+
+
+def test_the_desk_shows_what_needs_attention_with_links(client, time_machine):
+    time_machine.move_to("2026-06-01 08:00Z", tick=False)
+    writer = contributor("Sam Writer")
+    waiting = make_article(status="review", created_by=writer, title="Waiting for an editor")
+    later = make_article(published_at=timezone.now() + timedelta(hours=30), title="Going out tomorrow")
+    out = make_article(title="Out this morning")
+    make_article(status="draft", title="Someone's draft")
+    client.force_login(editor())
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "In review" in page and "Scheduled" in page and "Recently published" in page
+    for article in (waiting, later, out):
+        assert reverse("admin:articles_article_change", args=[article.pk]) in page
+    assert "Sam Writer" in page
+    assert "2 Jun 2026, 14:00" in page
+    assert reverse("admin:articles_article_preview", args=[waiting.pk]) in page
+    assert out.get_absolute_url() in page
+    assert "Someone's draft" not in page
+
+
+def test_a_contributor_sees_their_own_drafts_on_the_desk(client):
+    writer = contributor()
+    make_article(status="draft", title="My own draft", created_by=writer)
+    make_article(status="draft", title="Another writer's draft", created_by=contributor())
+    client.force_login(writer)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Your drafts" in page and "My own draft" in page
+    assert "Another writer's draft" not in page
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_desk_costs_a_constant_number_of_queries(client, django_assert_num_queries, n):
+    writer = contributor()
+    fill_the_desk(writer, n)
+    client.force_login(editor())
+    # Session, user, its own and its groups' permissions; the desk's four lists; recent actions.
+    with django_assert_num_queries(9):
+        assert client.get(reverse("admin:index")).status_code == 200
