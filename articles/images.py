@@ -332,7 +332,7 @@ def _open_oriented(photo):
     Returns the image and the upright size of the original file.
     """
     with photo.image.storage.open(photo.image.name, "rb") as file:
-        image = Image.open(file)
+        image = Image.open(file, formats=ACCEPTED_FORMATS)
         width, height = image.size
         if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):
             width, height = height, width
