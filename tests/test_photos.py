@@ -6,6 +6,7 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image, ImageDraw
 
 from articles import images
@@ -270,3 +271,52 @@ def test_a_long_credit_is_cut_to_fit():
     form = form_for(photo_bytes(exif=exif_with(artist="Á" * 500)))
     assert form.is_valid(), form.errors
     assert len(form.save().credit) == 200
+
+
+# Through the admin, as an editor uploads ------------------------------------------
+
+
+_full_jpeg = photo_bytes((800, 600))
+TRUNCATED_JPEG = _full_jpeg[: len(_full_jpeg) * 2 // 3]
+
+
+def post_to_admin(client, data, name, **fields):
+    values = {"alt_text": "A man reading a newspaper", "focal_x": "0.5", "focal_y": "0.5", **fields}
+    return client.post(reverse("admin:articles_photo_add"), {**values, "image": upload(data, name)})
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("JPEG", "photo.jpg"), ("PNG", "photo.png")])
+def test_the_admin_accepts_a_jpeg_and_a_png(admin_client, fmt, name):
+    exif = exif_with(description="A caption from the agency") if fmt == "JPEG" else None
+    response = post_to_admin(admin_client, photo_bytes((800, 600), fmt, exif=exif), name)
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == (800, 600)
+    assert photo.renditions["jpeg"][-1]["width"] == 800
+    if exif is not None:
+        assert photo.caption == "A caption from the agency"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"Interview notes, not a photo.\n" * 20, "notes.jpg", images.NOT_AN_IMAGE),
+        (TRUNCATED_JPEG, "cut-short.jpg", images.BROKEN_IMAGE),
+        (png_claiming_size(100_000, 100_000), "bomb.png", "far too large"),
+    ],
+    ids=["text-renamed-jpg", "truncated-jpeg", "decompression-bomb"],
+)
+def test_the_admin_refuses_bad_files_with_a_clear_message(admin_client, data, name, message):
+    response = post_to_admin(admin_client, data, name, caption="Typed caption is kept")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "Typed caption is kept" in response.content.decode()
+    assert Photo.objects.count() == 0
+
+
+def test_the_admin_refuses_an_image_over_the_pixel_limit(admin_client, settings):
+    settings.PHOTO_MAX_PIXELS = 400_000
+    response = post_to_admin(admin_client, photo_bytes((800, 600), "PNG"), "big.png")
+    assert response.status_code == 200
+    assert "800 × 600 pixels" in response.content.decode()
+    assert Photo.objects.count() == 0
