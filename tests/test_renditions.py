@@ -384,3 +384,13 @@ def test_make_renditions_reports_failures():
         file.write(b"garbage")
     with pytest.raises(CommandError), mock.patch("articles.images.logger"):
         call_command("make_renditions", "--force", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.parametrize("media_url", ["/media/", "https://media.example.net/newsroom/"])
+def test_the_fast_url_is_the_storage_url(settings, media_url):
+    settings.MEDIA_URL = media_url
+    photo = make_photo()
+    names = [item["name"] for item in photo.renditions["jpeg"] + photo.renditions["webp"]]
+    names += [photo.renditions["social"]["name"], "renditions/7/a name with spaces & ümlauts.jpg"]
+    for name in names:
+        assert images.storage_url(name) == default_storage.url(name)
