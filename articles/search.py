@@ -5,7 +5,7 @@ plain word match on SQLite (enough for development and small sites).
 """
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from .models import Article, Block
 
@@ -28,16 +28,24 @@ def search_articles(query):
 
 
 def _simple(public, query):
+    # Every word must appear somewhere; words found in the title count most,
+    # then the standfirst, so the ordering resembles PostgreSQL's ranking.
+    score = Value(0)
     for word in query.split():
         in_blocks = Block.objects.filter(article=OuterRef("pk"), text__icontains=word)
         public = public.filter(Q(title__icontains=word) | Q(standfirst__icontains=word) | Exists(in_blocks))
-    return public.order_by("-published_at", "-id")
+        score += Case(
+            When(title__icontains=word, then=Value(2)),
+            When(standfirst__icontains=word, then=Value(1)),
+            default=Value(0),
+        )
+    return public.annotate(score=score).order_by("-score", "-published_at", "-id")
 
 
 def _postgres(public, query):
     from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-    from django.db.models import Subquery, Value
+    from django.db.models import Subquery
     from django.db.models.functions import Coalesce
 
     # The blocks' text, one string per article. to_tsvector's parser skips

@@ -15,7 +15,7 @@ from taggit.models import Tag
 from . import seo
 from .models import Article, OldSlug, Person, page_prefetches
 from .search import clean_query, search_articles
-from .share import share_links
+from .share import share_items, share_links
 
 PAGE_SIZE = 12
 FEATURED_COUNT = 3
@@ -90,7 +90,7 @@ def render_article_page(request, article, *, preview=False):
         "updated_at": _visible_update(article),
         "corrections": list(article.corrections.all()),
         "related": [] if preview else _related(article, tags, interviewee_links),
-        "share": None if preview else {"url": url, "links": share_links(url, article.title)},
+        "share": None if preview else {"url": url, "items": share_items(share_links(url, article.title))},
         "preview": preview,
         "meta": seo.article_metadata(
             article,
@@ -109,9 +109,9 @@ def render_article_page(request, article, *, preview=False):
 
 
 def _visible_update(article):
-    """The update time worth showing readers: not the save that published it."""
+    """The update time worth showing readers: not the saves that created or published it."""
     published, updated = article.published_at, article.updated_at
-    if published and updated and updated - published > UPDATE_THRESHOLD:
+    if published and updated and updated - max(published, article.created_at) > UPDATE_THRESHOLD:
         return updated
     return None
 
@@ -133,7 +133,7 @@ def _prepare_blocks(blocks, url, title):
             block.number = len(questions) + 1
             block.anchor = f"q-{block.number}"
             block.url = f"{url}#{block.anchor}"
-            block.share = share_links(block.url, title, text=f"{text} ({title})")
+            block.share = share_items(share_links(block.url, title, text=f"{text} ({title})"))
             questions.append(block)
     return questions, words
 
