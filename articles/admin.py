@@ -185,14 +185,22 @@ class TagNamesField(forms.Field):
 # The prose editor under the site's Content-Security-Policy -------------------
 
 
+# The base styles that the editor (Tiptap) injects as a <style> element; it
+# offers no nonce for it through django-prose-editor. tests/test_admin.py
+# recomputes this from the installed editor.js, so an upgrade that changes
+# the styles fails there rather than silently in the browser.
+EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+
 class NoncedMediaMixin:
     """Rich text forms work under the strict CSP without loosening it.
 
     The prose editor needs an inline ``<script type="importmap">``. Its media
     (django-js-asset) can carry a nonce, so the change form's media gets this
-    request's nonce and the response's policy adds it to script-src. The nonce
-    only appears in the header when a page used it: other admin pages and every
-    public page keep ``script-src 'self'``.
+    request's nonce and the response's policy adds it to script-src, along
+    with the hash of the one style element the editor injects. The nonce only
+    appears in the header when a page used it: other admin pages and every
+    public page keep ``script-src 'self'`` and ``style-src 'self'``.
     """
 
     def render_change_form(self, request, context, *args, **kwargs):
@@ -201,7 +209,7 @@ class NoncedMediaMixin:
             context["media"] = media.with_nonce(request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
 
-    @method_decorator(csp_update({"script-src": [NONCE]}))
+    @method_decorator(csp_update({"script-src": [NONCE], "style-src": [EDITOR_STYLE_HASH]}))
     def changeform_view(self, request, *args, **kwargs):
         return super().changeform_view(request, *args, **kwargs)
 
@@ -222,7 +230,6 @@ class OrderedInlineForm(forms.ModelForm):
         label="Order",
         required=False,
         widget=forms.NumberInput(attrs={"class": "order-input"}),
-        help_text="Rows are saved in this order. Leave empty to put a new row at the end.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -306,7 +313,7 @@ class ArticleIntervieweeInline(OrderedInlineMixin, admin.TabularInline):
 class BlockInline(OrderedInlineMixin, PhotoChooserMixin, admin.StackedInline):
     model = Block
     form = BlockForm
-    fields = ["order", "kind", "text", "speaker", "photo", "caption", "attribution"]
+    fields = [("order", "kind"), "text", "speaker", "photo", "caption", "attribution"]
     autocomplete_fields = ["speaker"]
     verbose_name = "block"
     verbose_name_plural = "body, in reading order"

@@ -100,6 +100,7 @@
         handle.className = "reorder-handle";
         handle.title = "Drag to move";
         handle.setAttribute("aria-hidden", "true");
+        handle.draggable = true;
         handle.textContent = "⠿";
         controls.append(button("up", "Move up"), button("down", "Move down"), handle);
         input.after(controls);
@@ -161,7 +162,8 @@
         });
     }
 
-    // Drag and drop, started from the handle only so that text can still be selected.
+    // Drag and drop, started from the handle only so that text can still be selected;
+    // the buttons do the same for keyboards and screen readers.
     let dragged = null;
 
     function clearDropMarks() {
@@ -213,30 +215,16 @@
         });
     });
 
-    let armed = null;
-
-    document.addEventListener("pointerdown", (event) => {
-        const handle = event.target.closest(".reorder-handle");
-        if (handle) {
-            armed = handle.closest(".inline-related, tr.form-row");
-            armed.draggable = true;
-        }
-    });
-
-    document.addEventListener("pointerup", () => {
-        if (armed && armed !== dragged) {
-            armed.draggable = false;
-        }
-        armed = null;
-    });
-
     document.addEventListener("dragstart", (event) => {
-        if (event.target.draggable && event.target.querySelector(".reorder-handle")) {
-            dragged = event.target;
-            dragged.classList.add("is-dragged");
-            event.dataTransfer.effectAllowed = "move";
-            event.dataTransfer.setData("text/plain", dragged.id);
+        const handle = event.target.closest && event.target.closest(".reorder-handle");
+        if (!handle) {
+            return;
         }
+        dragged = handle.closest(".inline-related, tr.form-row");
+        dragged.classList.add("is-dragged");
+        event.dataTransfer.effectAllowed = "move";
+        event.dataTransfer.setData("text/plain", dragged.id);
+        event.dataTransfer.setDragImage(dragged, 16, 16);
     });
 
     document.addEventListener("dragover", (event) => {
@@ -269,7 +257,6 @@
         clearDropMarks();
         if (dragged) {
             dragged.classList.remove("is-dragged");
-            dragged.draggable = false;
             dragged = null;
         }
     });

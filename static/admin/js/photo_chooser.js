@@ -20,7 +20,10 @@
         preview.append(image);
     }
 
-    window.django.jQuery(document).on("change", "select.photo-chooser", function() {
-        showChosen(this);
+    // Scripts from several widgets load in no guaranteed order: wait for jQuery to be there.
+    document.addEventListener("DOMContentLoaded", () => {
+        window.django.jQuery(document).on("change", "select.photo-chooser", function() {
+            showChosen(this);
+        });
     });
 }
