@@ -198,6 +198,19 @@ def calibration_ms():
     return best
 
 
+def revision():
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit} with uncommitted changes" if dirty.strip() else commit
+
+
 def machine():
     model = "unknown"
     try:
@@ -208,6 +221,7 @@ def machine():
     except OSError:
         pass
     return {
+        "revision": revision(),
         "calibration_ms": calibration_ms(),
         "load_average": os.getloadavg()[0],
         "cpu": model,
@@ -236,6 +250,7 @@ def run_http(args):
     info["load_average_after"] = os.getloadavg()[0]
     report = {"machine": info, "workers": "1 gunicorn sync worker", "results": results}
     print(f"Machine: {info['cpu']}, {info['nproc']} CPUs, Python {info['python']}, {info['system']}")
+    print(f"Code: {info['revision']}")
     print(
         f"Calibration: sum(range(10**6)) takes {info['calibration_ms']:.1f} ms of CPU; "
         f"load average {info['load_average']:.1f} before, {info['load_average_after']:.1f} after"
