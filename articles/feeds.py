@@ -32,7 +32,7 @@ from taggit.models import Tag
 from . import images
 from .models import Article, Block, Person
 from .richtext import plain_text
-from .seo import absolute
+from .seo import LOGO_STATIC_PATH, absolute
 
 FEED_LENGTH = 20
 # Feed readers poll; five minutes keeps a new interview prompt without
@@ -44,7 +44,6 @@ FEED_IMAGE_WIDTH = 1200
 CHANNEL_IMAGE = ("feeds/icon-144.png", 144, 144)
 ICON = "feeds/icon-512.png"
 FAVICON = "feeds/icon-64.png"
-LOGO = "img/logo.png"
 
 NAMESPACES = {
     "content": "http://purl.org/rss/1.0/modules/content/",
@@ -200,16 +199,24 @@ def feed_version():
 
 
 def photo_image(photo):
-    """The JPEG rendition feeds show for ``photo``: a dict with url (absolute), width, height, bytes, type."""
+    """The JPEG rendition feeds show for ``photo``: a dict with url (absolute), width, height, bytes, type.
+
+    None when the photo has no file, or no renditions and a file the storage cannot find.
+    """
     image = images.rendition(photo, FEED_IMAGE_WIDTH)
-    if image["bytes"] is None:
+    if image and image["bytes"] is None:
         # No renditions (yet): the original file, whose size only the storage knows.
-        image["bytes"] = photo.image.size
+        try:
+            image["bytes"] = photo.image.size
+        except OSError:
+            return None
     return image
 
 
 def figure(photo, caption):
     image = images.rendition(photo, FEED_IMAGE_WIDTH)
+    if not image:
+        return None
     return {
         "url": image["url"],
         "width": image["width"],
@@ -340,7 +347,7 @@ class InterviewFeed(Feed):
             "channel_image": {"url": absolute(static(path)), "width": width, "height": height},
             "icon": absolute(static(ICON)),
             "favicon": absolute(static(FAVICON)),
-            "logo": absolute(static(LOGO)),
+            "logo": absolute(static(LOGO_STATIC_PATH)),
         }
 
     # Each interview.
@@ -371,9 +378,9 @@ class InterviewFeed(Feed):
         return [tag.name for tag in article.tags.all()]
 
     def item_enclosures(self, article):
-        if not article.lead_photo:
+        image = photo_image(article.lead_photo) if article.lead_photo else None
+        if not image:
             return []
-        image = photo_image(article.lead_photo)
         return [feedgenerator.Enclosure(image["url"], str(image["bytes"]), image["type"])]
 
     def item_extra_kwargs(self, article):

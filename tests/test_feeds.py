@@ -261,6 +261,23 @@ def test_png_lead_photo_keeps_a_true_type_and_length(client):
     assert article.lead_photo.caption in entry.content[0].value
 
 
+def test_photo_without_renditions_is_attached_as_the_original(client):
+    photo = make_photo(size=(400, 250))
+    # Stored dimensions, as an upload through the admin has them: without them
+    # Django reads every photo file when it loads the row.
+    Photo.objects.filter(pk=photo.pk).update(renditions={}, width=400, height=250)
+    interview(lead_photo=photo)
+    (entry,) = parse(client, "/feeds/rss/").entries
+    (enclosure,) = entry.enclosures
+    assert enclosure.href == f"{SITE}{photo.image.url}"
+    assert int(enclosure.length) == default_storage.size(photo.image.name)
+    # A file lost from the storage costs the enclosure, not the feed.
+    default_storage.delete(photo.image.name)
+    (entry,) = parse(client, "/feeds/rss/").entries
+    assert entry.enclosures == []
+    assert entry.media_content[0]["url"] == f"{SITE}{photo.image.url}"
+
+
 def test_interview_without_lead_photo_has_no_enclosure(client):
     interview(lead_photo=None)
     for url in ("/feeds/rss/", "/feeds/atom/"):
