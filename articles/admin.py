@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.text import get_text_list
 from js_asset import Media as AssetMedia
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -638,6 +639,17 @@ class PhotoAdmin(admin.ModelAdmin):
 
     class Media:
         css = ADMIN_CSS
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        prefilled = [str(form.fields[name].label).lower() for name in getattr(form, "prefilled", ())]
+        if prefilled:
+            self.message_user(
+                request,
+                f"The {get_text_list(prefilled, 'and')} came from the file's own metadata. "
+                "Check them before using the photo.",
+                messages.WARNING,
+            )
 
     @admin.display(description="Photo")
     def thumbnail_column(self, obj):

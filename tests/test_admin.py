@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image as PILImage
 from taggit.models import Tag
 
 from articles.admin import EDITOR_STYLE_HASH
@@ -591,6 +593,26 @@ def test_uploading_a_photo_needs_alt_text_and_keeps_what_was_typed(admin_client)
     assert admin_client.post(url, data).status_code == 302
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == (320, 200)
+
+
+def test_the_desk_is_told_which_fields_came_from_the_file(admin_client):
+    exif = PILImage.Exif()
+    exif[0x010E] = b"Nets drying on the harbour wall"  # ImageDescription
+    exif[0x013B] = b"Lou Prism"  # Artist
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (320, 200), (20, 90, 120)).save(buffer, "JPEG", exif=exif)
+    url = reverse("admin:articles_photo_add")
+    data = {**BrowserForm(admin_client.get(url), "photo_form").data, "alt_text": "Fishing nets on a wall"}
+    data["image"] = SimpleUploadedFile("nets.jpg", buffer.getvalue(), "image/jpeg")
+
+    response = admin_client.post(url, {**data, "_continue": "Save"}, follow=True)
+
+    photo = Photo.objects.get()
+    assert (photo.caption, photo.credit) == ("Nets drying on the harbour wall", "Lou Prism")
+    assert (
+        "The caption and credit came from the file's own metadata. Check them before using the photo."
+        in messages_of(response)
+    )
 
 
 def test_the_photo_page_shows_a_preview(admin_client):
