@@ -48,6 +48,7 @@ FAVICON = "feeds/icon-64.png"
 NAMESPACES = {
     "content": "http://purl.org/rss/1.0/modules/content/",
     "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
     "media": "http://search.yahoo.com/mrss/",
 }
 
@@ -94,8 +95,8 @@ class InterviewRssFeed(feedgenerator.Rss201rev2Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        # RSS has no update time of its own; Atom's element is the usual extension.
-        handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        # RSS has no update time of its own; Dublin Core's is the usual extension.
+        handler.addQuickElement("dcterms:modified", rfc3339_date(item["updateddate"]))
         for author in item["authors"]:
             handler.addQuickElement("dc:creator", author["name"])
         handler.addQuickElement("content:encoded", item["content_html"])
