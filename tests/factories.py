@@ -22,7 +22,8 @@ def image_bytes(width=1600, height=1000, fmt="JPEG", color=(40, 90, 140)):
 def make_photo(**fields):
     n = next(_counter)
     fmt = fields.pop("fmt", "JPEG")
-    size = fields.pop("size", (1600, 1000))
+    # Small by default: every photo gets renditions on save, and tests make many.
+    size = fields.pop("size", (640, 400))
     fields.setdefault("alt_text", f"Test photo {n}")
     fields.setdefault("caption", f"Caption of photo {n}")
     fields.setdefault("credit", "Test Agency/Jo Lens")

@@ -357,7 +357,7 @@ def test_figure_partial_shows_caption_and_credit(django_assert_num_queries):
 
 
 def test_make_renditions_is_idempotent_and_repairs_what_is_missing():
-    first, second = make_photo(), make_photo()
+    first, second = make_photo(size=(1600, 1000)), make_photo(size=(1600, 1000))
     out = io.StringIO()
     call_command("make_renditions", stdout=out)
     assert "made for 0 photo(s); 2 already up to date" in out.getvalue()
