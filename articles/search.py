@@ -45,7 +45,7 @@ def _simple(public, query):
 def _postgres(public, query):
     from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-    from django.db.models import Subquery
+    from django.db.models import Subquery, TextField
     from django.db.models.functions import Coalesce
 
     # The blocks' text, one string per article. to_tsvector's parser skips
@@ -59,7 +59,7 @@ def _postgres(public, query):
     vector = (
         SearchVector("title", weight="A", config="english")
         + SearchVector("standfirst", weight="B", config="english")
-        + SearchVector(Coalesce(body, Value("")), weight="C", config="english")
+        + SearchVector(Coalesce(body, Value(""), output_field=TextField()), weight="C", config="english")
     )
     # websearch syntax accepts anything a reader types ("quotes", -minus, or)
     # without ever raising a syntax error.
