@@ -1,5 +1,6 @@
 """RSS, Atom and JSON feeds, read by a real feed client (feedparser) and checked against their rules."""
 
+import gzip
 import html
 import json
 import re
@@ -362,6 +363,18 @@ def test_atom_follows_the_atom_rules(client):
     assert all(identifier.startswith("urn:uuid:") for identifier in ids)
 
 
+def test_times_carry_the_sites_time_zone(client, settings):
+    settings.TIME_ZONE = "America/Sao_Paulo"  # UTC-3 all year
+    article = interview()
+    rss = etree.fromstring(fetch(client, "/feeds/rss/").content).find("channel/item")
+    pub_date = rss.findtext("pubDate")
+    assert pub_date.endswith(" -0300")
+    assert parsedate_to_datetime(pub_date) == article.published_at.replace(microsecond=0)
+    (entry,) = parse(client, "/feeds/atom/").entries
+    assert entry.published.endswith("-03:00")
+    assert json_feed(client)["items"][0]["date_published"] == entry.published
+
+
 def test_latest_twenty_newest_first(client):
     now = timezone.now()
     articles = [interview(published_at=now - timedelta(hours=hours), questions=1) for hours in range(1, 23)]
@@ -526,6 +539,18 @@ def test_repeated_request_answers_not_modified(client, url, django_assert_num_qu
     assert again["Cache-Control"] == "public, max-age=300"
     since = fetch(client, url, HTTP_IF_MODIFIED_SINCE=last_modified)
     assert since.status_code == 304 and since.content == b""
+
+
+def test_compressed_feed_and_its_weak_etag(client):
+    rich_interview()
+    plain = fetch(client, "/feeds/atom/")
+    packed = fetch(client, "/feeds/atom/", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    # Compression weakens the ETag; a reader sending it back still gets a 304.
+    assert packed["ETag"] == f"W/{plain['ETag']}"
+    again = fetch(client, "/feeds/atom/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
 
 
 def test_new_interview_changes_etag_and_last_modified(client, time_machine):

@@ -1,5 +1,6 @@
 """Sitemaps (with the image extension), the Google News sitemap and robots.txt."""
 
+import gzip
 import re
 from datetime import timedelta
 
@@ -209,10 +210,15 @@ def test_sitemaps_never_use_the_request_host(client):
         assert origins == {SITE}, url
 
 
-def test_sitemaps_are_cacheable(client):
-    interview()
+def test_sitemaps_are_cacheable_and_compressed(client):
+    for _ in range(3):
+        interview()
     for url in ("/sitemap.xml", "/sitemap-interviews.xml", "/sitemap-news.xml", "/robots.txt"):
         assert fetch(client, url)["Cache-Control"] == "public, max-age=3600"
+    for url in ("/sitemap.xml", "/sitemap-interviews.xml", "/sitemap-news.xml"):
+        packed = client.get(url, HTTP_HOST=OTHER_HOST, HTTP_ACCEPT_ENCODING="gzip")
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == fetch(client, url).content
 
 
 def test_robots_txt(client):
