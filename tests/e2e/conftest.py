@@ -94,20 +94,33 @@ def browser():
         if REQUIRED:
             pytest.fail(f"E2E_REQUIRED=1 but {MISSING}", pytrace=False)
         pytest.skip(MISSING)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop running in this thread while it is started, and
-    # Django refuses ORM calls from a thread with a running loop. The tests are synchronous code
-    # that only happens to share the thread, so the guard is lifted while the browser runs
-    # (the browser is per module so the loop is gone again for the rest of the suite).
+    # Playwright's sync API keeps an event loop running in this thread while it is started.
+    # Django then refuses ORM calls from the thread, and keeps its database connections for
+    # the thread apart from those made before (asgiref's Local switches to per-context
+    # storage). The tests are synchronous code that only happens to share the thread, so the
+    # guard is lifted while the browser runs, and the new connections get the database
+    # contents serialized at setup, which serialized rollback restores before each test.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
     finally:
+        # The connections made while the loop ran are not seen again once it stops: close them,
+        # so that PostgreSQL can drop the test database at the end.
+        connections.close_all()
         playwright.stop()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -134,12 +147,20 @@ class Tab:
         self.failed_requests = []
         context.expose_function("__e2eReportCsp", lambda data: self.csp_violations.append(json.loads(data)))
         context.add_init_script(CSP_LISTENER)
-        self.page = context.new_page()
-        self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        self.page.on(
-            "requestfailed", lambda request: self.failed_requests.append(f"{request.url} {request.failure}")
-        )
+        self.page = self.new_page()
+
+    def new_page(self):
+        """Another page in the same context (same login), watched like the first."""
+        page = self.context.new_page()
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(f"{error} ({page.url})"))
+        page.on("requestfailed", self._on_request_failed)
+        return page
+
+    def _on_request_failed(self, request):
+        # The page itself cancelled it (Select2 drops a search when the next key is typed).
+        if request.failure != "net::ERR_ABORTED":
+            self.failed_requests.append(f"{request.url}: {request.failure}")
 
     def _on_console(self, message):
         if message.type == "error":
@@ -153,12 +174,17 @@ class Tab:
         return response
 
     def assert_no_errors(self):
-        # Run a no-op script so that any pending binding calls are delivered first.
+        # Late requests (the favicon, lazy images) finish first, and pending reports arrive.
+        self.page.wait_for_load_state("networkidle")
         self.page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
-        assert self.csp_violations == [], f"CSP violations: {self.csp_violations}"
-        assert self.console_errors == [], f"console errors: {self.console_errors}"
-        assert self.page_errors == [], f"uncaught script errors: {self.page_errors}"
-        assert self.failed_requests == [], f"failed requests: {self.failed_requests}"
+        problems = {
+            "CSP violations": self.csp_violations,
+            "console errors": self.console_errors,
+            "uncaught script errors": self.page_errors,
+            "failed requests": self.failed_requests,
+        }
+        problems = {kind: found for kind, found in problems.items() if found}
+        assert not problems, "\n".join(f"{kind}: {found}" for kind, found in problems.items())
 
     def assert_no_horizontal_overflow(self):
         report = self.page.evaluate(OVERFLOW_SCRIPT)
@@ -172,8 +198,12 @@ class Tab:
 
 
 @pytest.fixture
-def open_tab(browser, live_server, e2e_settings):
-    """open_tab(width="phone"|"desktop", **context_options) -> Tab, closed after the test."""
+def open_tab(browser, live_server, e2e_settings, django_db_serialized_rollback):
+    """open_tab(width="phone"|"desktop", **context_options) -> Tab, closed after the test.
+
+    The live server needs a real, committed database, emptied after each test; serialized
+    rollback puts back what the migrations created (the Editor and Contributor groups) first.
+    """
     contexts = []
 
     def open_tab(width="desktop", **options):
