@@ -30,6 +30,8 @@ def make_photo(**fields):
     photo = Photo(**fields)
     ext = "png" if fmt == "PNG" else "jpg"
     photo.image.save(f"photo-{n}.{ext}", ContentFile(image_bytes(*size, fmt=fmt)), save=False)
+    # FieldFile.save() leaves the dimension fields empty; an upload through the form fills them.
+    photo.width, photo.height = size
     photo.save()
     return photo
 
