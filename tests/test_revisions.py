@@ -224,3 +224,18 @@ def test_saving_without_anyone_else_in_between_is_not_a_conflict(client):
     article.refresh_from_db()
     assert article.title == "Two"
     assert article.updated_at <= timezone.now()
+
+
+def test_publishing_and_unpublishing_from_the_list_show_in_the_history(client):
+    article = make_article(status="review")
+    client.force_login(editor("Ines Okafor"))
+    changelist = reverse("admin:articles_article_changelist")
+    client.post(changelist, {"action": "publish_now", "_selected_action": [article.pk]})
+    client.post(changelist, {"action": "back_to_draft", "_selected_action": [article.pk]})
+    comments = [version.revision.get_comment() for version in article_versions(article)]
+    assert comments == [
+        "Published from the list of interviews.",
+        "Back to draft from the list of interviews.",
+    ]
+    page = client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    assert "Published from the list of interviews." in page and "Ines Okafor" in page
