@@ -109,6 +109,24 @@ def test_copy_link_copies_the_interview_address(open_tab, live_server, long_inte
     tab.assert_no_errors()
 
 
+def test_a_questions_link_control_copies_the_address_of_that_question(open_tab, live_server, long_interview):
+    tab = open_page(open_tab, long_interview.get_absolute_url(), ("phone", "light"))
+    tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    control = tab.page.get_by_role("link", name="Link to question 3", exact=True)
+    anchor = control.get_attribute("href")
+
+    control.click()
+
+    expected = settings.SITE_URL + long_interview.get_absolute_url() + anchor
+    tab.page.wait_for_function(
+        "async (expected) => (await navigator.clipboard.readText()) === expected", arg=expected
+    )
+    assert tab.page.evaluate("() => location.hash") == anchor
+    expect(tab.page.locator(anchor)).to_contain_text("Question 3?")
+    expect(tab.page.locator(anchor)).to_be_in_viewport()
+    tab.assert_no_errors()
+
+
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_question_link_scrolls_to_its_question(open_tab, long_interview, width):
     tab = open_page(open_tab, long_interview.get_absolute_url(), (width, "light"))
