@@ -702,8 +702,8 @@ class PersonAdmin(NoncedMediaMixin, PhotoChooserMixin, admin.ModelAdmin):
         "name",
         "role",
         "organisation",
-        "interviews_given",
-        "interviews_written",
+        "given_column",
+        "written_column",
     ]
     list_display_links = ["portrait_column", "name"]
     list_select_related = ["portrait"]
@@ -730,12 +730,13 @@ class PersonAdmin(NoncedMediaMixin, PhotoChooserMixin, admin.ModelAdmin):
     def portrait_column(self, obj):
         return thumbnail(obj.portrait, box=(60, 60))
 
+    # Not named after the relations (Person.interviews_given), which the list would show instead.
     @admin.display(description="Interviews given", ordering="interviews_given_count")
-    def interviews_given(self, obj):
+    def given_column(self, obj):
         return obj.interviews_given_count
 
     @admin.display(description="Interviews written", ordering="interviews_written_count")
-    def interviews_written(self, obj):
+    def written_column(self, obj):
         return obj.interviews_written_count
 
 
