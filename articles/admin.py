@@ -334,6 +334,18 @@ class CorrectionInline(ArticlePartMixin, admin.StackedInline):
 # Interviews --------------------------------------------------------------------
 
 
+class TagFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "tag"
+
+
+class AuthorFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "author"
+
+
 def _titles(articles):
     return ", ".join(f"“{article.title}”" for article in articles)
 
@@ -361,8 +373,8 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
     ]
     list_filter = [
         "status",
-        ("tags", admin.RelatedOnlyFieldListFilter),
-        ("authors", admin.RelatedOnlyFieldListFilter),
+        ("tags", TagFilter),
+        ("authors", AuthorFilter),
         "featured",
     ]
     search_fields = ["title", "standfirst", "blocks__text"]

@@ -521,6 +521,10 @@ def test_filter_by_tag_and_author(admin_client):
     written = interview(authors=[author])
     interview()
     tag = Tag.objects.get(name="rivers")
+    page = lxml.html.fromstring(admin_client.get(LIST_URL).content.decode())
+    filters = page.get_element_by_id("changelist-filter")
+    titles = [" ".join(title.text_content().split()) for title in filters.iter("summary", "h3")]
+    assert {"By status", "By tag", "By author"} <= set(titles)
     assert list(admin_client.get(LIST_URL, {"tags__id__exact": tag.pk}).context["cl"].result_list) == [tagged]
     assert list(admin_client.get(LIST_URL, {"authors__id__exact": author.pk}).context["cl"].result_list) == [
         written
