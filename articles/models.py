@@ -128,8 +128,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """Everything the interview page shows, in a constant number of queries."""
-        return self.select_related("lead_photo").prefetch_related(*page_prefetches())
+        """The interview with its lead photo; render_article_page loads the rest, one query per kind."""
+        return self.select_related("lead_photo")
 
     def for_feed(self):
         """Everything a feed item carries (the whole interview), in a constant number of queries."""
@@ -142,17 +142,6 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
             "corrections",
         )
-
-
-def page_prefetches():
-    """What the interview page prefetches; previews apply it to an article fetched without it."""
-    return [
-        models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person__portrait")),
-        models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
-        models.Prefetch("blocks", queryset=Block.objects.select_related("photo", "speaker")),
-        "tags",
-        "corrections",
-    ]
 
 
 class Article(models.Model):
