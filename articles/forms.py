@@ -116,9 +116,16 @@ class ArticleAdminForm(forms.ModelForm):
             return
         if cleaned_data.get("status") == Article.Status.PUBLISHED:
             self.add_error("status", "Only editors can publish or schedule. Submit it for review instead.")
-        for name in ("published_at", "featured"):
+        editors_only = {
+            "published_at": "Only editors can set the publication time.",
+            "featured": "Only editors can feature an interview on the home page.",
+        }
+        for name, refusal in editors_only.items():
             if name in self.changed_data:
-                self.add_error(name, "Only editors can change this.")
+                self.add_error(name, refusal)
+            elif name not in self.fields and _sent(self.data, self.add_prefix(name)):
+                # Shown read-only, so only a crafted form sends it: refuse rather than ignore.
+                self.add_error(None, refusal)
 
     def _check_conflict(self, cleaned_data):
         loaded = cleaned_data.get("loaded_version")
@@ -159,6 +166,11 @@ class ArticleAdminForm(forms.ModelForm):
         )
         if problems:
             self.add_error(None, workflow.PublishRefused(problems))
+
+
+def _sent(data, name):
+    """Whether the form data carries a value for ``name`` (split date and time widgets included)."""
+    return any(data.get(key) for key in (name, f"{name}_0", f"{name}_1"))
 
 
 def _kept_rows(formset):

@@ -110,14 +110,34 @@ def test_a_crafted_form_cannot_publish_for_a_contributor(client):
     assert (article.status, article.published_at, article.featured) == ("review", None, False)
 
 
-def test_publication_time_and_featuring_are_out_of_a_contributors_reach(client):
+def test_a_contributor_sees_publication_time_and_featuring_read_only(client):
     writer = contributor()
     article = make_article(status="draft", created_by=writer)
     client.force_login(writer)
-    response = save(client, article, published_at_0="01/01/2030", published_at_1="10:00", featured="on")
-    assert response.status_code == 302
+    data = open_form(client, article)
+    assert not {"published_at_0", "published_at_1", "featured"} & set(data)
+    assert client.post(change_url(article), data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("crafted", "refusal"),
+    [
+        (
+            {"published_at_0": "01/01/2030", "published_at_1": "10:00"},
+            "Only editors can set the publication time.",
+        ),
+        ({"featured": "on"}, "Only editors can feature an interview on the home page."),
+    ],
+)
+def test_a_crafted_publication_time_or_featuring_is_refused(client, crafted, refusal):
+    writer = contributor()
+    article = make_article(status="draft", created_by=writer, title="As it was")
+    client.force_login(writer)
+    response = save(client, article, title="Changed", **crafted)
+    assert response.status_code == 200
+    assert refusal in errors_text(response)
     article.refresh_from_db()
-    assert (article.published_at, article.featured) == (None, False)
+    assert (article.title, article.published_at, article.featured) == ("As it was", None, False)
 
 
 @pytest.mark.parametrize("status", ["draft", "review"])
