@@ -9,11 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -31,6 +29,7 @@ from . import images, previews, workflow
 from .forms import ArticleAdminForm, PhotoForm
 from .models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction, Person, Photo, PreviewLink
 from .richtext import sanitize
+from .widgets import ADMIN_CSS, PhotoChooser, TagAutocomplete, TagNamesField, thumbnail, thumbnail_url
 
 # Which block fields matter for each kind; the admin hides the others (block_fields.js).
 KIND_FIELDS = {
@@ -42,70 +41,11 @@ KIND_FIELDS = {
     Block.Kind.HEADING: ["text"],
 }
 
-ADMIN_CSS = {"all": ["admin/css/newsroom_admin.css"]}
-
 # Restoring a revision first moves today's blocks above any real position.
 RESTORE_OFFSET = 1_000_000
 
 
-# Photos: thumbnails and the chooser ------------------------------------------
-
-
-def thumbnail_url(photo):
-    """The smallest rendition when there is one, else the original file."""
-    sizes = (photo.renditions or {}).get("jpeg") or []
-    if sizes:
-        return default_storage.url(sizes[0]["name"])
-    return photo.image.url if photo.image else ""
-
-
-def thumbnail(photo, box=(120, 80)):
-    if photo is None or not photo.image:
-        return "—"
-    width, height = images.dimensions(photo)
-    if width and height:
-        scale = min(box[0] / width, box[1] / height, 1)
-        width, height = max(1, round(width * scale)), max(1, round(height * scale))
-    else:
-        width, height = box
-    return format_html(
-        '<img src="{}" alt="{}" width="{}" height="{}" class="admin-thumbnail" loading="lazy">',
-        thumbnail_url(photo),
-        photo.alt_text,
-        width,
-        height,
-    )
-
-
-class PhotoChooser(AutocompleteSelect):
-    """Photo autocomplete that also shows the chosen photo, updated as the editor picks another."""
-
-    def __init__(self, field, admin_site, attrs=None, **kwargs):
-        attrs = {"class": "photo-chooser", **(attrs or {})}
-        super().__init__(field, admin_site, attrs=attrs, **kwargs)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        select = super().render(name, value, attrs, renderer)
-        chosen = str(value) if value not in (None, "") else ""
-        # The preview goes through a redirecting view, so rendering costs no query per photo.
-        preview = (
-            format_html(
-                '<img src="{}" alt="" class="photo-chooser-image">',
-                reverse("admin:articles_photo_thumbnail", args=[chosen]),
-            )
-            if chosen.isdigit()
-            else ""
-        )
-        return format_html(
-            '{}<span class="photo-chooser-preview" data-library-url="{}">{}</span>',
-            select,
-            reverse("admin:articles_photo_changelist"),
-            preview,
-        )
-
-    @property
-    def media(self):
-        return super().media + forms.Media(js=["admin/js/photo_chooser.js"], css=ADMIN_CSS)
+# Photos -------------------------------------------------------------------------
 
 
 class PhotoChooserMixin:
@@ -115,72 +55,6 @@ class PhotoChooserMixin:
         if db_field.related_model is Photo and "widget" not in kwargs:
             kwargs["widget"] = PhotoChooser(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-# Tags: autocomplete that also accepts new tags -------------------------------
-
-
-class TagAutocomplete(AutocompleteSelectMultiple):
-    """Select2 in "tags" mode: pick existing tags by name or type a new one.
-
-    Options carry tag names, not ids, so new and existing tags travel the same way.
-    """
-
-    def get_url(self):
-        return reverse("admin:articles_article_tag_autocomplete")
-
-    def build_attrs(self, base_attrs, extra_attrs=None):
-        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
-        attrs["data-tags"] = "true"
-        attrs["data-token-separators"] = json.dumps([","])
-        return attrs
-
-    def optgroups(self, name, value, attr=None):
-        names = [v for v in value if v]
-        return [(None, [self.create_option(name, v, v, True, i) for i, v in enumerate(names)], 0)]
-
-
-class TagNamesField(forms.Field):
-    widget = TagAutocomplete
-    max_length = Tag._meta.get_field("name").max_length
-
-    def prepare_value(self, value):
-        return [getattr(tag, "name", tag) for tag in value or []]
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = [value]
-        names = {}
-        for raw in value or []:
-            for part in str(raw).split(","):
-                name = " ".join(part.split())
-                if name:
-                    names.setdefault(name.lower(), name)
-        if not names:
-            return []
-        # Reuse an existing tag whatever its case, rather than make "Climate" next to "climate".
-        lookup = Q()
-        for name in names.values():
-            lookup |= Q(name__iexact=name)
-        for existing in Tag.objects.filter(lookup).values_list("name", flat=True):
-            names[existing.lower()] = existing
-        return sorted(names.values(), key=str.lower)
-
-    def validate(self, value):
-        super().validate(value)
-        too_long = [name for name in value if len(name) > self.max_length]
-        if too_long:
-            raise ValidationError(
-                "A tag can be at most %(max)d characters long: “%(name)s”.",
-                params={"max": self.max_length, "name": too_long[0]},
-            )
-
-    def has_changed(self, initial, data):
-        try:
-            data = self.to_python(data)
-        except ValidationError:
-            return True
-        return sorted(self.prepare_value(initial), key=str.lower) != data
 
 
 # The prose editor under the site's Content-Security-Policy -------------------
