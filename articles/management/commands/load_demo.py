@@ -65,7 +65,10 @@ class DemoLoader:
                 focal_x=spec["focal"][0],
                 focal_y=spec["focal"][1],
             )
-            photo.image.save(f"demo-{key}.jpg", ContentFile(pictures.render(spec["scene"])), save=False)
+            name = f"demo-{key}.jpg"
+            # A named file, or Django cannot store the width and height (and
+            # would then open the file to measure it on every page view).
+            photo.image.save(name, ContentFile(pictures.render(spec["scene"]), name=name), save=False)
             self.saved_files.append(photo.image.name)
             # Saving through the model makes the renditions.
             photo.save()
