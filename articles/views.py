@@ -194,6 +194,8 @@ def tag_detail(request, slug):
     if not page.paginator.count:
         raise Http404("No published interviews with this tag.")
     path = reverse("articles:tag", kwargs={"slug": tag.slug})
+    if page.number > 1:
+        path += f"?page={page.number}"
     description = f"Interviews about {tag.name}."
     context = {
         "tag": tag,
