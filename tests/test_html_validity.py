@@ -8,8 +8,11 @@ import subprocess
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.views.defaults import server_error
 
+from articles import previews
+from articles.models import Article
 from tests.factories import make_article, make_person, make_photo
 
 REQUIRED = os.environ.get("E2E_REQUIRED") == "1"
@@ -77,19 +80,32 @@ def site_pages(client):
         tags=["Climate", "Économie", "Water"],
         featured=True,
     )
-    for _ in range(3):
-        make_article(questions=2, tags=["Climate"], authors=writers[:1], interviewees=speakers[1:])
+    # Enough interviews on one tag for a second page.
+    for _ in range(13):
+        make_article(
+            questions=1, tags=["Climate"], authors=writers[:1], interviewees=speakers[1:], lead_photo=photo
+        )
+    draft = make_article(status=Article.Status.DRAFT, questions=2, lead_photo=photo)
+    expired = previews.create_link(draft, None)
+    expired.revoked_at = timezone.now()
+    expired.save()
 
     def get(url, status=200):
         response = client.get(url)
         assert response.status_code == status, f"{url} answered {response.status_code}"
         return response.content.decode()
 
+    def preview_path(link):
+        return reverse("articles:preview", kwargs={"token": previews.link_token(link)})
+
     tag_slug = article.tags.get(name="Climate").slug
     return {
         "home": get(reverse("articles:home")),
         "interview": get(article.get_absolute_url()),
         "tag": get(reverse("articles:tag", kwargs={"slug": tag_slug})),
+        "tag-page-2": get(reverse("articles:tag", kwargs={"slug": tag_slug}) + "?page=2"),
+        "shared-preview": get(preview_path(previews.create_link(draft, None))),
+        "preview-revoked": get(preview_path(expired), status=410),
         "person-interviewee": get(speakers[0].get_absolute_url()),
         "person-author": get(writers[0].get_absolute_url()),
         "search-results": get(reverse("articles:search") + "?q=water"),
