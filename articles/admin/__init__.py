@@ -1,0 +1,13 @@
+"""The editors' desk: interviews with their blocks inline, the photo library and people.
+
+Split by concern: ``interviews`` (the interview admin, its workflow hooks and
+revisions), ``blocks`` (the rows inside an interview and their ordering),
+``library`` (photos and people), ``preview_links`` and ``editor_csp`` (the rich
+text editor under the strict Content-Security-Policy). Importing them here
+registers every admin with the site once.
+"""
+
+from . import interviews, library, preview_links
+from .editor_csp import EDITOR_STYLE_HASH
+
+__all__ = ["EDITOR_STYLE_HASH", "interviews", "library", "preview_links"]

@@ -1,0 +1,174 @@
+"""The rows edited inside an interview (body, bylines, corrections) and saving them in order."""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.db.models import F, Max
+
+from .. import workflow
+from ..models import ArticleAuthor, ArticleInterviewee, Block, Correction
+from ..richtext import sanitize
+from .library import PhotoChooserMixin
+
+# Which block fields matter for each kind; the admin hides the others (block_fields.js).
+KIND_FIELDS = {
+    Block.Kind.QUESTION: ["text"],
+    Block.Kind.ANSWER: ["text", "speaker"],
+    Block.Kind.PARAGRAPH: ["text"],
+    Block.Kind.PHOTO: ["photo", "caption"],
+    Block.Kind.QUOTE: ["text", "attribution"],
+    Block.Kind.HEADING: ["text"],
+}
+
+
+# Ordered inlines ---------------------------------------------------------------
+
+
+class OrderedInlineForm(forms.ModelForm):
+    """A row with an "Order" box instead of the stored position.
+
+    The position is unique per interview, so it never goes through model
+    validation: the admin renumbers the rows 1..n in the order submitted when
+    it saves them (``ArticleAdmin.save_formset``). Rows left without a number
+    go to the end. block_order.js fills the boxes when rows are moved.
+    """
+
+    order = forms.IntegerField(
+        label="Order",
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "order-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("order", self.instance.position)
+
+    def has_changed(self):
+        # The script numbers every row, including blank new ones the editor never touched.
+        if self.instance.pk is None:
+            return any(name != "order" for name in self.changed_data)
+        return super().has_changed()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Checks that look at the rows before they are saved (the pre-publish
+        # check) see them in the order submitted.
+        if cleaned_data.get("order") is not None:
+            self.instance.position = cleaned_data["order"]
+        return cleaned_data
+
+
+class BlockForm(OrderedInlineForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            self.fields["kind"].widget.attrs.update(
+                {"class": "block-kind", "data-kind-fields": json.dumps(KIND_FIELDS)}
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind = cleaned_data.get("kind")
+        if kind == Block.Kind.PHOTO and not cleaned_data.get("photo") and not self.has_error("photo"):
+            self.add_error("photo", "Choose the photo to show here.")
+        if kind in Block.TEXT_KINDS and not sanitize(cleaned_data.get("text")) and not self.has_error("text"):
+            label = Block.Kind(kind).label.lower()
+            self.add_error("text", f"Write the text of this {label}.")
+        return cleaned_data
+
+
+class ArticlePartMixin:
+    """Rows of an interview are editable exactly when the interview is (see workflow.can_edit)."""
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+
+class OrderedInlineMixin(ArticlePartMixin):
+    form = OrderedInlineForm
+    extra = 0
+    classes = ["js-reorder"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new interview starts with one empty row to fill; an existing one with none.
+        return 1 if obj is None else 0
+
+
+class ArticleAuthorInline(OrderedInlineMixin, admin.TabularInline):
+    model = ArticleAuthor
+    fields = ["order", "person"]
+    autocomplete_fields = ["person"]
+    verbose_name = "author"
+    verbose_name_plural = "authors (in byline order)"
+
+
+class ArticleIntervieweeInline(OrderedInlineMixin, admin.TabularInline):
+    model = ArticleInterviewee
+    fields = ["order", "person", "role"]
+    autocomplete_fields = ["person"]
+    verbose_name = "interviewee"
+    verbose_name_plural = "interviewees (in the order introduced)"
+
+
+class BlockInline(OrderedInlineMixin, PhotoChooserMixin, admin.StackedInline):
+    model = Block
+    form = BlockForm
+    fields = [("order", "kind"), "text", "speaker", "photo", "caption", "attribution"]
+    autocomplete_fields = ["speaker"]
+    verbose_name = "block"
+    verbose_name_plural = "body, in reading order"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("photo", "speaker")
+
+
+class CorrectionInline(ArticlePartMixin, admin.StackedInline):
+    model = Correction
+    fields = ["kind", "created_at", "text"]
+    extra = 0
+    verbose_name = "correction or update"
+    verbose_name_plural = "corrections and updates"
+
+
+def save_in_submitted_order(formset):
+    """Save an ordered inline formset, numbering its rows 1..n in the order submitted.
+
+    Positions are unique per interview, and a swap would collide half-way, so
+    the rows first move out of the way above every number in use, in one
+    UPDATE that cannot collide with itself, then take their final places.
+    """
+    formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        obj.delete()
+    kept = []
+    for index, form in enumerate(formset.forms):
+        if form in formset.deleted_forms:
+            continue
+        if index >= formset.initial_form_count() and not form.has_changed():
+            continue
+        if form.instance.pk is None and index < formset.initial_form_count():
+            continue  # Deleted by someone else meanwhile.
+        order = form.cleaned_data.get("order")
+        kept.append((order is None, order or 0, index, form))
+    kept.sort(key=lambda row: row[:3])
+
+    rows = formset.model.objects.filter(**{formset.fk.name: formset.instance})
+    highest = rows.aggregate(highest=Max("position"))["highest"] or 0
+    rows.update(position=F("position") + max(highest, len(kept)) + 1)
+    for position, (*_, form) in enumerate(kept, start=1):
+        obj = form.instance
+        obj.position = position
+        if obj.pk is None or form.has_changed():
+            obj.save()
+        else:
+            # Only the place changes: leave the rest of the row as it is stored.
+            formset.model.objects.filter(pk=obj.pk).update(position=position)
+    formset.save_m2m()

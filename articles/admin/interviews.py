@@ -1,0 +1,299 @@
+"""Interviews: the list, the change form with its inlines, workflow hooks and revisions."""
+
+import json
+
+import reversion
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+from taggit.models import Tag
+
+from .. import previews, workflow
+from ..forms import ArticleAdminForm
+from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction
+from ..widgets import ADMIN_CSS, TagAutocomplete, TagNamesField
+from .blocks import (
+    ArticleAuthorInline,
+    ArticleIntervieweeInline,
+    BlockInline,
+    CorrectionInline,
+    save_in_submitted_order,
+)
+from .editor_csp import NoncedMediaMixin
+from .library import PhotoChooserMixin
+
+# Restoring a revision first moves today's blocks above any real position.
+RESTORE_OFFSET = 1_000_000
+
+
+# Interviews --------------------------------------------------------------------
+
+
+class TagFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "tag"
+
+
+class AuthorFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "author"
+
+
+def _titles(articles):
+    return ", ".join(f"“{article.title}”" for article in articles)
+
+
+# Every save of an interview keeps a revision of it with its body, bylines and
+# notes, so the history shows what changed and a restore brings all of it back.
+reversion.register(Block)
+reversion.register(ArticleAuthor)
+reversion.register(ArticleInterviewee)
+reversion.register(Correction)
+reversion.register(Article, follow=["blocks", "author_links", "interviewee_links", "corrections"])
+
+
+@admin.register(Article)
+class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
+    form = ArticleAdminForm
+    inlines = [ArticleIntervieweeInline, ArticleAuthorInline, BlockInline, CorrectionInline]
+    list_display = [
+        "title",
+        "status_label",
+        "published_at",
+        "author_names",
+        "interviewee_names",
+        "featured",
+    ]
+    list_filter = [
+        "status",
+        ("tags", TagFilter),
+        ("authors", AuthorFilter),
+        "featured",
+    ]
+    search_fields = ["title", "standfirst", "blocks__text"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    actions = ["publish_now", "back_to_draft"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "lead_photo", "tags"]}),
+        ("Publication", {"fields": ["status", "published_at", "featured"]}),
+        ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
+    ]
+
+    class Media:
+        js = ["admin/js/block_order.js", "admin/js/block_fields.js"]
+        css = ADMIN_CSS
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
+                Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+            )
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # The form's own checks (who may publish) need to know who is asking.
+        form.user = request.user
+        return form
+
+    # Workflow: roles, pre-publish checks, edit conflicts, audit (articles/workflow.py).
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not workflow.can_publish(request.user):
+            readonly += ["published_at", "featured"]
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        # The hidden edit-conflict marker travels with the first fieldset.
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # The pre-publish check in ArticleAdminForm.clean() looks at the rows
+        # submitted with the form, not only at those already saved.
+        obj._admin_formsets = formsets
+        return formsets, inline_instances
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            before = Article.objects.filter(pk=obj.pk).values("status", "published_at").first()
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        before = before or {"status": Article.Status.DRAFT, "published_at": None}
+        obj.workflow_event = workflow.describe_transition(before["status"], before["published_at"], obj)
+
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, obj, self._log_message(request, obj, message))
+
+    def log_change(self, request, obj, message):
+        return super().log_change(request, obj, self._log_message(request, obj, message))
+
+    def _log_message(self, request, obj, message):
+        """Put publishing, scheduling and restores first in the log and the revision comment."""
+        notes = [getattr(request, "workflow_restoring", None), getattr(obj, "workflow_event", None)]
+        notes = [note for note in notes if note]
+        if not notes:
+            return message
+        if isinstance(message, list):
+            message = LogEntry(change_message=json.dumps(message)).get_change_message()
+        return " ".join([*notes, message]).strip()
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such interview.")
+        # Restoring is changing the interview as it is now (the form shows the old revision).
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.select_related("revision__user"), pk=version_id)
+        user = version.revision.user
+        request.workflow_restoring = (
+            f"Restored the version saved on {workflow.format_when(version.revision.date_created)}"
+            + (f" by {user.get_full_name() or user.get_username()}." if user else ".")
+        )
+        with transaction.atomic():
+            # Restoring puts blocks back at their old positions, which are
+            # unique: move today's blocks out of the way first (a restore that
+            # goes through deletes or renumbers all of them).
+            blocks = Block.objects.filter(article=article)
+            blocks.update(position=F("position") + RESTORE_OFFSET)
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if blocks.filter(position__gte=RESTORE_OFFSET).exists():
+                # Only looked at, refused or failed: nothing changes.
+                transaction.set_rollback(True)
+        return response
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return TagNamesField(
+                widget=TagAutocomplete(db_field, self.admin_site),
+                required=False,
+                label="Tags",
+                help_text="Pick existing tags or type a new one and press Enter.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_urls(self):
+        tag_autocomplete = path(
+            "tag-autocomplete/",
+            self.admin_site.admin_view(self.tag_autocomplete_view),
+            name="articles_article_tag_autocomplete",
+        )
+        preview = path(
+            "<int:article_id>/preview/",
+            self.admin_site.admin_view(previews.admin_preview),
+            name="articles_article_preview",
+        )
+        return [tag_autocomplete, preview, *super().get_urls()]
+
+    def tag_autocomplete_view(self, request):
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()
+        tags = Tag.objects.order_by("name")
+        if term:
+            tags = tags.filter(name__icontains=term)
+        names = tags.values_list("name", flat=True)[:20]
+        return JsonResponse({"results": [{"id": n, "text": n} for n in names], "pagination": {"more": False}})
+
+    def view_on_site(self, obj):
+        # Drafts and scheduled interviews are not on the site yet: no link to a 404.
+        return obj.get_absolute_url() if obj.is_public else None
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, obj):
+        return "Scheduled" if obj.is_scheduled else obj.get_status_display()
+
+    @admin.display(description="Authors")
+    def author_names(self, obj):
+        return ", ".join(link.person.name for link in obj.author_links.all())
+
+    @admin.display(description="Interviewees")
+    def interviewee_names(self, obj):
+        return ", ".join(link.person.name for link in obj.interviewee_links.all())
+
+    def save_formset(self, request, form, formset, change):
+        if "order" not in formset.form.base_fields:
+            return super().save_formset(request, form, formset, change)
+        save_in_submitted_order(formset)
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        done = []
+        for article in queryset:
+            if article.is_public:
+                self.message_user(request, f"“{article.title}” was already published.", messages.INFO)
+                continue
+            now = timezone.now()
+            # A scheduled or future-dated interview goes out now; an earlier date is kept.
+            when = now if article.published_at is None or article.published_at > now else None
+            try:
+                with transaction.atomic():
+                    article.publish(when)
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(getattr(error, "messages", None) or [str(error)])
+                self.message_user(request, f"“{article.title}” was not published. {reason}", messages.ERROR)
+            else:
+                done.append(article)
+                workflow.log(request.user, article, workflow.describe_transition("draft", None, article))
+        if done:
+            reversion.set_comment("Published from the list of interviews.")
+            self.message_user(request, f"Published now: {_titles(done)}.", messages.SUCCESS)
+
+    @admin.action(description="Back to draft", permissions=["publish"])
+    def back_to_draft(self, request, queryset):
+        done = []
+        for article in queryset:
+            if article.status == Article.Status.DRAFT:
+                self.message_user(request, f"“{article.title}” was already a draft.", messages.INFO)
+                continue
+            try:
+                with transaction.atomic():
+                    article.unpublish()
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(getattr(error, "messages", None) or [str(error)])
+                self.message_user(
+                    request, f"“{article.title}” was not moved back to draft. {reason}", messages.ERROR
+                )
+            else:
+                done.append(article)
+                workflow.log(request.user, article, "Back to draft from the list of interviews.")
+        if done:
+            reversion.set_comment("Back to draft from the list of interviews.")
+            self.message_user(
+                request,
+                f"Back to draft, off the public site: {_titles(done)}.",
+                messages.SUCCESS,
+            )
