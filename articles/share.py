@@ -9,12 +9,41 @@ from urllib.parse import quote
 
 from django.utils.safestring import mark_safe
 
+# Key, visible label, and the share address with placeholders for the
+# percent-encoded parts: u (the page address), t (the text shared), s (the
+# mail subject: the page title) and w (the text followed by the address).
+NETWORKS = [
+    ("x", "X", "https://x.com/intent/post?text={t}&url={u}"),
+    ("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?u={u}"),
+    ("linkedin", "LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={u}"),
+    ("bluesky", "Bluesky", "https://bsky.app/intent/compose?text={w}"),
+    ("whatsapp", "WhatsApp", "https://wa.me/?text={w}"),
+    ("reddit", "Reddit", "https://www.reddit.com/submit?url={u}&title={t}"),
+    ("email", "Email", "mailto:?subject={s}&body={w}"),
+]
+
 
 def _q(value):
     # Encode everything, including "&", "#", "/" and ":", so a title can never
     # end the parameter early or start a fragment. quote() encodes spaces as
     # %20, which mail clients understand in mailto: links (unlike "+").
     return quote(value, safe="")
+
+
+def _item_template(key, label, href):
+    # A mail client opens by itself; a new tab for it would stay empty.
+    target = "" if key == "email" else ' target="_blank" rel="noopener"'
+    prefix = "Share by " if key == "email" else "Share on "
+    # The placeholders only ever receive percent-encoded text, so escaping
+    # the "&" of the template is all the href needs.
+    return (
+        f'<li><a class="share__link share__link--{key}" href="{href.replace("&", "&amp;")}"{target}>'
+        f'<span class="visually-hidden">{prefix}</span>{label}</a></li>'
+    )
+
+
+# All the <li> items as one format string: one str.format() call per set of links.
+_ITEMS = "".join(_item_template(*network) for network in NETWORKS)
 
 
 def share_links(url, title, text=None):
@@ -24,45 +53,42 @@ def share_links(url, title, text=None):
     (a question, say), and defaults to the title.
     """
     text = text or title
-    u, t = _q(url), _q(text)
-    with_url = _q(f"{text} {url}")
-    links = [
-        {"key": "x", "label": "X", "href": f"https://x.com/intent/post?text={t}&url={u}"},
-        {"key": "facebook", "label": "Facebook", "href": f"https://www.facebook.com/sharer/sharer.php?u={u}"},
+    parts = {"u": _q(url), "t": _q(text), "s": _q(title), "w": _q(f"{text} {url}")}
+    return [
         {
-            "key": "linkedin",
-            "label": "LinkedIn",
-            "href": f"https://www.linkedin.com/sharing/share-offsite/?url={u}",
-        },
-        {"key": "bluesky", "label": "Bluesky", "href": f"https://bsky.app/intent/compose?text={with_url}"},
-        {"key": "whatsapp", "label": "WhatsApp", "href": f"https://wa.me/?text={with_url}"},
-        {"key": "reddit", "label": "Reddit", "href": f"https://www.reddit.com/submit?url={u}&title={t}"},
-        {
-            "key": "email",
-            "label": "Email",
-            "href": f"mailto:?subject={_q(title)}&body={with_url}",
-        },
+            "key": key,
+            "label": label,
+            "href": href.format(**parts),
+            "prefix": "Share by " if key == "email" else "Share on ",
+            "new_tab": key != "email",
+        }
+        for key, label, href in NETWORKS
     ]
-    for link in links:
-        link["prefix"] = "Share by " if link["key"] == "email" else "Share on "
-        # A mail client opens by itself; a new tab for it would stay empty.
-        link["new_tab"] = link["key"] != "email"
-    return links
 
 
-def share_items(links):
-    """The links as <li> items, with the screen-reader prefix and new-tab attributes.
+def share_items(url, title):
+    """The page's share links as <li> items, with the screen-reader prefix and new-tab attributes.
 
     Built here rather than in a template loop because every question of a
-    long interview has its own set, and this is several times cheaper. The
-    hrefs hold only percent-encoded text, so escaping "&" is all they need.
+    long interview has its own set (see QuestionShares), and this is several
+    times cheaper.
     """
-    items = []
-    for link in links:
-        target = ' target="_blank" rel="noopener"' if link["new_tab"] else ""
-        href = link["href"].replace("&", "&amp;")
-        items.append(
-            f'<li><a class="share__link share__link--{link["key"]}" href="{href}"{target}>'
-            f'<span class="visually-hidden">{link["prefix"]}</span>{link["label"]}</a></li>'
-        )
-    return mark_safe("".join(items))
+    u, t = _q(url), _q(title)
+    return mark_safe(_ITEMS.format(u=u, t=t, s=t, w=f"{t}%20{u}"))
+
+
+class QuestionShares:
+    """Share items for each question of one page, sharing "question (title)" and the question's address.
+
+    Percent-encoding works character by character, so the page address and
+    title are encoded once here and each question only encodes its own text.
+    """
+
+    def __init__(self, url, title):
+        self.url, self.title = _q(url), _q(title)
+        self.suffix = _q(f" ({title})")
+
+    def items(self, anchor, question):
+        u = f"{self.url}%23{_q(anchor)}"
+        t = _q(question) + self.suffix
+        return mark_safe(_ITEMS.format(u=u, t=t, s=self.title, w=f"{t}%20{u}"))

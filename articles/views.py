@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,9 +13,9 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from . import seo
-from .models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction, OldSlug, Person
+from .models import Article, ArticleInterviewee, Block, Correction, OldSlug, Person
 from .search import clean_query, search_articles
-from .share import share_items, share_links
+from .share import QuestionShares, share_items
 
 PAGE_SIZE = 12
 FEATURED_COUNT = 3
@@ -55,7 +55,12 @@ def home(request):
 
 def article_detail(request, slug):
     try:
-        article = Article.objects.published().for_page().get(slug=slug)
+        article = (
+            Article.objects.published()
+            .for_page()
+            .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
+            .get(slug=slug)
+        )
     except Article.DoesNotExist:
         old = OldSlug.objects.filter(slug=slug, article__in=Article.objects.published()).first()
         if old is None:
@@ -70,16 +75,15 @@ def render_article_page(request, article, *, preview=False):
     A preview is never indexed or cached, has no share links, and lists no
     related interviews, so it reveals nothing but the article being previewed.
     """
-    # One plain query per kind of row: the same count as prefetch_related,
-    # without its overhead, which is a good share of this page's cost.
-    authors = [
-        link.person
-        for link in ArticleAuthor.objects.filter(article=article).select_related("person__portrait")
-    ]
-    interviewee_links = list(ArticleInterviewee.objects.filter(article=article).select_related("person"))
+    # One plain query per kind of row, without prefetch_related's overhead:
+    # each query costs more to build than to run, so fewer is faster.
+    authors, interviewee_links = _people(article)
     blocks = list(Block.objects.filter(article=article).select_related("photo", "speaker"))
     tags = list(article.tags.all())
-    corrections = list(Correction.objects.filter(article=article))
+    # The public view knows from the article query whether there are any
+    # (almost never); a preview asks.
+    has_corrections = getattr(article, "has_corrections", True)
+    corrections = list(Correction.objects.filter(article=article)) if has_corrections else []
     url = seo.absolute(article.get_absolute_url())
     items, questions, words = _prepare_blocks(blocks, url, article.title)
     words += len(article.standfirst.split())
@@ -95,7 +99,7 @@ def render_article_page(request, article, *, preview=False):
         "updated_at": _visible_update(article),
         "corrections": corrections,
         "related": [] if preview else _related(article, tags, interviewee_links),
-        "share": None if preview else {"url": url, "items": share_items(share_links(url, article.title))},
+        "share": None if preview else {"url": url, "items": share_items(url, article.title)},
         "preview": preview,
         "meta": seo.article_metadata(
             article,
@@ -111,6 +115,48 @@ def render_article_page(request, article, *, preview=False):
         response["X-Robots-Tag"] = "noindex"
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _people(article):
+    """The article's authors (people) and interviewee links, in their order, in one query.
+
+    Each person joins at most one author link and one interviewee link of
+    this article (both are unique per article), so every row is one person.
+    """
+    people = (
+        Person.objects.annotate(
+            authored=FilteredRelation("author_links", condition=Q(author_links__article=article)),
+            interviewed=FilteredRelation(
+                "interviewee_links", condition=Q(interviewee_links__article=article)
+            ),
+        )
+        .filter(Q(authored__isnull=False) | Q(interviewed__isnull=False))
+        .annotate(
+            author_order=F("authored__position"),
+            author_link=F("authored__id"),
+            interviewee_order=F("interviewed__position"),
+            interviewee_link=F("interviewed__id"),
+            interviewee_role=F("interviewed__role"),
+        )
+        .select_related("portrait")
+        .order_by()
+    )
+    authors, interviewee_links = [], []
+    for person in people:
+        if person.author_link is not None:
+            authors.append(person)
+        if person.interviewee_link is not None:
+            link = ArticleInterviewee(
+                id=person.interviewee_link,
+                article=article,
+                person=person,
+                position=person.interviewee_order,
+                role=person.interviewee_role,
+            )
+            interviewee_links.append(link)
+    authors.sort(key=lambda person: (person.author_order, person.author_link))
+    interviewee_links.sort(key=lambda link: (link.position, link.id))
+    return authors, interviewee_links
 
 
 def _visible_update(article):
@@ -131,6 +177,7 @@ def _prepare_blocks(blocks, url, title):
     """
     items, questions = [], []
     words = 0
+    shares = QuestionShares(url, title)
     for block in blocks:
         item = {"kind": block.kind, "html": mark_safe(block.text)}  # sanitized on save
         items.append(item)
@@ -147,7 +194,7 @@ def _prepare_blocks(blocks, url, title):
             number = str(len(questions) + 1)
             item["number"], item["anchor"] = number, f"q-{number}"
             item["url"] = f"{url}#q-{number}"
-            item["share"] = share_items(share_links(item["url"], title, text=f"{text} ({title})"))
+            item["share"] = shares.items(item["anchor"], text)
             questions.append(item)
     return items, questions, words
 
