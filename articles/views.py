@@ -33,6 +33,17 @@ def _plain(stored_html):
     return html.unescape(" ".join(_TAG.sub(" ", stored_html).split()))
 
 
+def _slug_url(name):
+    """A function slug -> the path of URL ``name``, for slug-only URLs, from one reverse().
+
+    reverse() costs more than the rest of a link, and an interview page links
+    the same few people many times. Person and article slugs are ASCII
+    (SlugField), which reverse() would leave as they are.
+    """
+    before, _, after = reverse(name, kwargs={"slug": "slug"}).rpartition("slug")
+    return lambda slug: f"{before}{slug}{after}"
+
+
 def _paginate(request, queryset, param="page"):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
@@ -78,13 +89,18 @@ def render_article_page(request, article, *, preview=False):
     # One plain query per kind of row, without prefetch_related's overhead:
     # each query costs more to build than to run, so fewer is faster.
     authors, interviewee_links = _people(article)
+    person_url = _slug_url("articles:person")
+    for person in {*authors, *(link.person for link in interviewee_links)}:
+        person.url = person_url(person.slug)
+    article_url = _slug_url("articles:detail")
+    article.url = article_url(article.slug)
     blocks = list(Block.objects.filter(article=article).select_related("photo", "speaker"))
     tags = list(article.tags.all())
     # The public view knows from the article query whether there are any
     # (almost never); a preview asks.
     has_corrections = getattr(article, "has_corrections", True)
     corrections = list(Correction.objects.filter(article=article)) if has_corrections else []
-    url = seo.absolute(article.get_absolute_url())
+    url = seo.absolute(article.url)
     items, questions, words = _prepare_blocks(blocks, url, article.title)
     words += len(article.standfirst.split())
     context = {
@@ -98,7 +114,7 @@ def render_article_page(request, article, *, preview=False):
         "reading_minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
         "updated_at": _visible_update(article),
         "corrections": corrections,
-        "related": [] if preview else _related(article, tags, interviewee_links),
+        "related": [] if preview else _related(article, tags, interviewee_links, article_url),
         "share": None if preview else {"url": url, "items": share_items(url, article.title)},
         "preview": preview,
         "meta": seo.article_metadata(
@@ -199,11 +215,11 @@ def _prepare_blocks(blocks, url, title):
     return items, questions, words
 
 
-def _related(article, tags, interviewee_links):
-    """Published interviews sharing a tag or an interviewee, the most recent first."""
+def _related(article, tags, interviewee_links, article_url):
+    """Published interviews sharing a tag or an interviewee, the most recent first, each with its url."""
     same_tag = Q(tags__in=[tag.pk for tag in tags])
     same_person = Q(interviewee_links__person__in=[link.person_id for link in interviewee_links])
-    return list(
+    related = list(
         Article.objects.published()
         .filter(same_tag | same_person)
         .exclude(pk=article.pk)
@@ -213,6 +229,9 @@ def _related(article, tags, interviewee_links):
         .only("title", "slug", "published_at", *(f"lead_photo__{name}" for name in RELATED_PHOTO_FIELDS))
         .order_by("-published_at", "-id")[:RELATED_COUNT]
     )
+    for other in related:
+        other.url = article_url(other.slug)
+    return related
 
 
 def person_detail(request, slug):
