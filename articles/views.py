@@ -4,8 +4,17 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +22,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from . import seo
-from .models import Article, ArticleInterviewee, Block, Correction, OldSlug, Person
+from .models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction, OldSlug, Person
 from .search import clean_query, search_articles
 from .share import QuestionShares, share_items
 
@@ -48,14 +57,33 @@ def _paginate(request, queryset, param="page"):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
 
+def _with_people(*lists):
+    """Fetch the people every card names for several lists at once.
+
+    Two queries in all, where for_listing() spends two per list; each query
+    costs more to build than to run. Pages get a plain list of articles.
+    """
+    articles = []
+    for items in lists:
+        if isinstance(items, Page):
+            items.object_list = list(items.object_list)
+        articles += items
+    prefetch_related_objects(
+        articles,
+        Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
+        Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+    )
+
+
 def home(request):
-    public = Article.objects.published()
-    featured = list(public.filter(featured=True).for_listing()[:FEATURED_COUNT])
-    page = _paginate(request, public.exclude(pk__in=[a.pk for a in featured]).for_listing())
+    public = Article.objects.published().select_related("lead_photo")
+    featured = list(public.filter(featured=True)[:FEATURED_COUNT])
+    page = _paginate(request, public.exclude(pk__in=[a.pk for a in featured]))
     path = reverse("articles:home")
     if page.number > 1:
         featured = []
         path += f"?page={page.number}"
+    _with_people(featured, page)
     context = {
         "featured": featured,
         "page": page,
@@ -236,12 +264,13 @@ def _related(article, tags, interviewee_links, article_url):
 
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.select_related("portrait"), slug=slug)
-    public = Article.objects.published().for_listing()
+    public = Article.objects.published().select_related("lead_photo")
     given = _paginate(request, public.filter(interviewee_links__person=person), "given")
     written = _paginate(request, public.filter(author_links__person=person), "written")
     if not given.paginator.count and not written.paginator.count:
         # Someone who only appears in unpublished interviews has no public page yet.
         raise Http404("No published interviews with or by this person.")
+    _with_people(given, written)
     description = seo.plain_description(person.bio) or f"Interviews with and by {person.name}."
     context = {
         "person": person,
@@ -256,9 +285,10 @@ def person_detail(request, slug):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _paginate(request, Article.objects.published().filter(tags=tag).for_listing())
+    page = _paginate(request, Article.objects.published().filter(tags=tag).select_related("lead_photo"))
     if not page.paginator.count:
         raise Http404("No published interviews with this tag.")
+    _with_people(page)
     path = reverse("articles:tag", kwargs={"slug": tag.slug})
     if page.number > 1:
         path += f"?page={page.number}"

@@ -354,14 +354,15 @@ def test_listing_query_counts_are_constant(client, django_assert_num_queries, si
     person = article.interviewee_links.first().person
     for i in range(PAGE_SIZE + 3):
         make_article(tags=["t0"], featured=i < 2, interviewees=[person], authors=[person])
-    # Featured + its two prefetches, count, latest + its two prefetches.
-    with django_assert_num_queries(7):
+    # Featured, count, latest, then the authors and interviewees of both lists.
+    with django_assert_num_queries(5):
         page(client.get("/"))
     # Tag, count, page of articles + two prefetches.
     with django_assert_num_queries(5):
         page(client.get(reverse("articles:tag", kwargs={"slug": "t0"})))
-    # Person, then for each list: count, page of articles + two prefetches.
-    with django_assert_num_queries(9):
+    # Person, then for each list: count, page of articles; then the authors
+    # and interviewees of both lists.
+    with django_assert_num_queries(7):
         page(client.get(person.get_absolute_url()))
     # Count, page of articles + two prefetches.
     with django_assert_num_queries(4):
