@@ -82,7 +82,7 @@ def test_changing_the_slug_remembers_the_old_one():
 @pytest.mark.parametrize(
     "dirty",
     [
-        '<p>Hi<script>alert(1)</script></p>',
+        "<p>Hi<script>alert(1)</script></p>",
         '<p onclick="alert(1)">Hi</p>',
         '<p><a href="javascript:alert(1)">Hi</a></p>',
         '<p><img src=x onerror="alert(1)">Hi</p>',
@@ -95,3 +95,31 @@ def test_rich_text_is_sanitized_on_every_save(dirty):
     for bad in ("script", "onclick", "javascript:", "onerror", "<img"):
         assert bad not in block.text
     assert "Hi" in block.text
+
+
+def test_every_rich_text_field_is_sanitized():
+    """Whatever model a rich text field sits on, hostile markup never reaches the database."""
+    from django.apps import apps
+
+    from articles.models import Correction, Person
+    from articles.richtext import RichTextField
+
+    dirty = '<p onmouseover="x()">Kept<script>alert(1)</script> <a href="javascript:x()">link</a></p>'
+    article = make_article(questions=0)
+    builders = {
+        Block: lambda: Block.objects.create(article=article, position=1, kind="answer", text=dirty),
+        Person: lambda: Person.objects.create(name="P", slug="p-sanitized", bio=dirty),
+        Correction: lambda: Correction.objects.create(article=article, text=dirty),
+    }
+    rich_fields = [
+        (model, field.name)
+        for model in apps.get_app_config("articles").get_models()
+        for field in model._meta.fields
+        if isinstance(field, RichTextField)
+    ]
+    assert {model for model, _ in rich_fields} == set(builders), "a new rich text field needs a case here"
+    for model, name in rich_fields:
+        stored = model.objects.values_list(name, flat=True).get(pk=builders[model]().pk)
+        assert "Kept" in stored
+        for bad in ("<script", "onmouseover", "javascript:"):
+            assert bad not in stored, (model.__name__, name, stored)
