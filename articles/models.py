@@ -16,7 +16,9 @@ class Person(models.Model):
     """Someone interviewed, or someone who writes interviews. Often both."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the address of this person's page.")
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the address of this person's page."
+    )
     role = models.CharField(
         "role or title",
         max_length=200,
@@ -25,9 +27,7 @@ class Person(models.Model):
     )
     organisation = models.CharField(max_length=200, blank=True)
     bio = RichTextField(blank=True, help_text="Shown in the “About the author” box and on the person's page.")
-    portrait = models.ForeignKey(
-        "Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    portrait = models.ForeignKey("Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     website = models.URLField(blank=True)
     links = models.TextField(
         blank=True, help_text="Other profiles (for example Bluesky or Mastodon), one address per line."
@@ -67,7 +67,9 @@ class Photo(models.Model):
         max_length=300,
         help_text="Describes the image for readers who cannot see it. Required.",
     )
-    caption = models.TextField(blank=True, help_text="Shown under the photo. Prefilled from the file when it has one.")
+    caption = models.TextField(
+        blank=True, help_text="Shown under the photo. Prefilled from the file when it has one."
+    )
     credit = models.CharField(
         max_length=200,
         blank=True,
@@ -161,13 +163,13 @@ class Article(models.Model):
     standfirst = models.TextField(
         help_text="Introduces the person and the topics, in two or three sentences. Also the summary in feeds."
     )
-    lead_photo = models.ForeignKey(
-        Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    lead_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     interviewees = models.ManyToManyField(
         Person, through="ArticleInterviewee", related_name="interviews_given", blank=True
     )
-    authors = models.ManyToManyField(Person, through="ArticleAuthor", related_name="articles_written", blank=True)
+    authors = models.ManyToManyField(
+        Person, through="ArticleAuthor", related_name="articles_written", blank=True
+    )
     tags = TaggableManager(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -355,17 +357,22 @@ class Block(models.Model):
         help_text="For answers, when the interview has more than one interviewee.",
     )
     photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="blocks")
-    caption = models.TextField(blank=True, help_text="For photos: replaces the library caption in this interview.")
+    caption = models.TextField(
+        blank=True, help_text="For photos: replaces the library caption in this interview."
+    )
     attribution = models.CharField(max_length=200, blank=True, help_text="For pull quotes: who said it.")
 
     class Meta:
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="block_position_unique"),
-            models.CheckConstraint(condition=Q(kind__in=["question", "answer", "paragraph", "photo", "quote", "heading"]),
+            models.CheckConstraint(
+                condition=Q(kind__in=["question", "answer", "paragraph", "photo", "quote", "heading"]),
                 name="block_kind_valid",
             ),
-            models.CheckConstraint(condition=~Q(kind="photo") | Q(photo__isnull=False), name="photo_block_has_photo"),
+            models.CheckConstraint(
+                condition=~Q(kind="photo") | Q(photo__isnull=False), name="photo_block_has_photo"
+            ),
             models.CheckConstraint(condition=Q(kind="photo") | ~Q(text=""), name="text_block_has_text"),
         ]
 

@@ -86,7 +86,9 @@ def make_article(
     blocks = []
     position = itertools.count(1)
     for q in range(1, questions + 1):
-        blocks.append(Block(article=article, position=next(position), kind="question", text=f"<p>Question {q}?</p>"))
+        blocks.append(
+            Block(article=article, position=next(position), kind="question", text=f"<p>Question {q}?</p>")
+        )
         blocks.append(
             Block(
                 article=article,
