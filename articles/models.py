@@ -135,11 +135,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_feed(self):
         """Everything a feed item carries (the whole interview), in a constant number of queries."""
-        people = ArticleAuthor.objects.select_related("person")
-        interviewees = ArticleInterviewee.objects.select_related("person")
-        return self.select_related("lead_photo").prefetch_related(
-            models.Prefetch("author_links", queryset=people),
-            models.Prefetch("interviewee_links", queryset=interviewees),
+        return self.for_listing().prefetch_related(
             models.Prefetch("blocks", queryset=Block.objects.select_related("photo", "speaker")),
             "tags",
             "corrections",
