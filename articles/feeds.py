@@ -216,7 +216,7 @@ def photo_image(photo):
     return image
 
 
-def figure(photo, caption):
+def figure(photo, caption, credit=None):
     image = images.rendition(photo, FEED_IMAGE_WIDTH)
     if not image:
         return None
@@ -226,7 +226,7 @@ def figure(photo, caption):
         "height": image["height"],
         "alt": photo.alt_text,
         "caption": caption,
-        "credit": photo.credit,
+        "credit": photo.credit if credit is None else credit,
         "mime_type": image["type"],
     }
 
@@ -257,9 +257,11 @@ def item_body(article):
     show_speakers = len(interviewee_links) > 1
     parts = []
     for block in article.blocks.all():
+        if block.is_unfilled_slot:
+            continue  # Subscribers see a photo slot once its photo is chosen.
         part = {"kind": block.kind, "html": _absolute_links(block.text)}
         if block.kind == Block.Kind.PHOTO:
-            part["figure"] = figure(block.photo, block.display_caption)
+            part["figure"] = figure(block.photo, block.display_caption, block.display_credit)
         elif block.kind == Block.Kind.QUESTION:
             part["html"] = _bold(part["html"])
         elif block.kind == Block.Kind.ANSWER and show_speakers and block.speaker:

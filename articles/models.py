@@ -352,9 +352,22 @@ class Block(models.Model):
         related_name="+",
         help_text="For answers, when the interview has more than one interviewee.",
     )
-    photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="blocks")
+    photo = models.ForeignKey(
+        Photo,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="blocks",
+        help_text="Left empty, a photo block with a caption or credit is a slot: readers see nothing "
+        "there and the interview cannot be published until a photo is chosen or uploaded (+).",
+    )
     caption = models.TextField(
         blank=True, help_text="For photos: replaces the library caption in this interview."
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For photos: replaces the library credit in this interview, for example “Agency/Photographer”.",
     )
     attribution = models.CharField(max_length=200, blank=True, help_text="For pull quotes: who said it.")
 
@@ -366,15 +379,21 @@ class Block(models.Model):
                 condition=Q(kind__in=["question", "answer", "paragraph", "photo", "quote", "heading"]),
                 name="block_kind_valid",
             ),
+            # A photo block without its photo is a slot (from an imported
+            # document): it keeps the place, caption and credit until the
+            # photo is chosen, and the pre-publish check refuses it meanwhile.
             models.CheckConstraint(
-                condition=~Q(kind="photo") | Q(photo__isnull=False), name="photo_block_has_photo"
+                condition=~Q(kind="photo") | Q(photo__isnull=False) | ~Q(caption="") | ~Q(credit=""),
+                name="photo_block_has_photo_or_slot",
             ),
             models.CheckConstraint(condition=Q(kind="photo") | ~Q(text=""), name="text_block_has_text"),
         ]
 
     def __str__(self):
         if self.kind == self.Kind.PHOTO:
-            return f"Photo: {self.photo}"
+            return (
+                f"Photo: {self.photo}" if self.photo_id else f"Photo slot: {self.caption[:60] or self.credit}"
+            )
         return f"{self.get_kind_display()}: {plain_text(self.text)[:60]}"
 
     @property
@@ -382,6 +401,17 @@ class Block(models.Model):
         if self.caption:
             return self.caption
         return self.photo.caption if self.photo_id else ""
+
+    @property
+    def display_credit(self):
+        if self.credit:
+            return self.credit
+        return self.photo.credit if self.photo_id else ""
+
+    @property
+    def is_unfilled_slot(self):
+        """A photo block still waiting for its photo: kept in the admin, skipped on the site and in feeds."""
+        return self.kind == self.Kind.PHOTO and self.photo_id is None
 
 
 class OldSlug(models.Model):

@@ -43,7 +43,7 @@ def json_ld(data):
     return mark_safe(text)
 
 
-def image_object(photo, caption=None):
+def image_object(photo, caption=None, credit=None):
     image = images.rendition(photo, JSON_LD_IMAGE_WIDTH)
     data = {"@type": "ImageObject", "url": image["url"], "contentUrl": image["url"]}
     if image["width"] and image["height"]:
@@ -52,8 +52,9 @@ def image_object(photo, caption=None):
     caption = caption if caption is not None else photo.caption
     if caption:
         data["caption"] = caption
-    if photo.credit:
-        data["creditText"] = photo.credit
+    credit = credit if credit is not None else photo.credit
+    if credit:
+        data["creditText"] = credit
     if photo.licence:
         data["copyrightNotice"] = photo.licence
     return data
@@ -128,9 +129,9 @@ def article_metadata(article, *, authors, interviewee_links, tags, blocks, previ
 
     photos = [image_object(article.lead_photo)] if article.lead_photo_id and article.lead_photo.image else []
     photos += [
-        image_object(block.photo, block.display_caption)
+        image_object(block.photo, block.display_caption, block.display_credit)
         for block in blocks
-        if block.kind == "photo" and block.photo.image
+        if block.kind == "photo" and block.photo_id and block.photo.image
     ]
     data = {
         "@context": "https://schema.org",

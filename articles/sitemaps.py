@@ -73,7 +73,7 @@ class InterviewSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        photos = Block.objects.filter(kind=Block.Kind.PHOTO).select_related("photo")
+        photos = Block.objects.filter(kind=Block.Kind.PHOTO, photo__isnull=False).select_related("photo")
         return (
             Article.objects.published()
             .select_related("lead_photo")

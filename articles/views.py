@@ -223,10 +223,16 @@ def _prepare_blocks(blocks, url, title):
     words = 0
     shares = QuestionShares(url, title)
     for block in blocks:
+        if block.is_unfilled_slot:
+            continue  # Readers see a photo slot once its photo is chosen.
         item = {"kind": block.kind, "html": mark_safe(block.text)}  # sanitized on save
         items.append(item)
         if block.kind == Block.Kind.PHOTO:
-            item["photo"], item["caption"] = block.photo, block.display_caption
+            item["photo"], item["caption"], item["credit"] = (
+                block.photo,
+                block.display_caption,
+                block.display_credit,
+            )
             continue
         item["plain"] = text = _plain(block.text)
         words += text.count(" ") + 1

@@ -51,26 +51,35 @@ def publish_problems(article, *, blocks=None, authors=None, interviewees=None):
         problems.append("a standfirst")
     if not _has_answered_question(blocks):
         problems.append("at least one question with its answer")
+    # Each photo shown, with the credit readers see next to it (a body block's own credit wins).
     photos = []
     if article.lead_photo_id is None:
         problems.append("a lead photo")
     else:
-        photos.append(article.lead_photo)
-    photos += [block.photo for block in _in_order(blocks) if block.kind == "photo" and block.photo_id]
-    seen = set()
-    for photo in photos:
-        if photo.pk in seen:
+        photos.append((article.lead_photo, article.lead_photo.credit))
+    for block in _in_order(blocks):
+        if block.kind != "photo":
             continue
-        seen.add(photo.pk)
+        if block.photo_id is None:
+            problems.append(f"the photo for the slot “{_slot_label(block)}”")
+        else:
+            photos.append((block.photo, block.credit or block.photo.credit))
+    for photo, credit in photos:
         if not photo.alt_text.strip():
             problems.append(f"alt text on the photo “{photo}”")
-        if not photo.credit.strip():
+        if not credit.strip():
             problems.append(f"a credit on the photo “{photo}”")
+    problems = list(dict.fromkeys(problems))  # A photo used twice is named once.
     if not authors:
         problems.append("at least one author")
     if not interviewees:
         problems.append("at least one interviewee")
     return problems
+
+
+def _slot_label(block):
+    caption = plain_text(block.caption)
+    return (caption[:57] + "…") if len(caption) > 60 else (caption or f"Credit: {block.credit}")
 
 
 def _in_order(blocks):

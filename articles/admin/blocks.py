@@ -16,7 +16,7 @@ KIND_FIELDS = {
     Block.Kind.QUESTION: ["text"],
     Block.Kind.ANSWER: ["text", "speaker"],
     Block.Kind.PARAGRAPH: ["text"],
-    Block.Kind.PHOTO: ["photo", "caption"],
+    Block.Kind.PHOTO: ["photo", "caption", "credit"],
     Block.Kind.QUOTE: ["text", "attribution"],
     Block.Kind.HEADING: ["text"],
 }
@@ -71,8 +71,18 @@ class BlockForm(OrderedInlineForm):
     def clean(self):
         cleaned_data = super().clean()
         kind = cleaned_data.get("kind")
-        if kind == Block.Kind.PHOTO and not cleaned_data.get("photo") and not self.has_error("photo"):
-            self.add_error("photo", "Choose the photo to show here.")
+        is_slot = cleaned_data.get("caption", "").strip() or cleaned_data.get("credit", "").strip()
+        if (
+            kind == Block.Kind.PHOTO
+            and not cleaned_data.get("photo")
+            and not is_slot
+            and not self.has_error("photo")
+        ):
+            # A caption or credit without the photo keeps the place as a photo slot.
+            self.add_error(
+                "photo",
+                "Choose the photo to show here. To keep its place for later, give a caption or credit.",
+            )
         if kind in Block.TEXT_KINDS and not sanitize(cleaned_data.get("text")) and not self.has_error("text"):
             label = Block.Kind(kind).label.lower()
             self.add_error("text", f"Write the text of this {label}.")
@@ -121,7 +131,7 @@ class ArticleIntervieweeInline(OrderedInlineMixin, admin.TabularInline):
 class BlockInline(OrderedInlineMixin, PhotoChooserMixin, admin.StackedInline):
     model = Block
     form = BlockForm
-    fields = [("order", "kind"), "text", "speaker", "photo", "caption", "attribution"]
+    fields = [("order", "kind"), "text", "speaker", "photo", "caption", "credit", "attribution"]
     autocomplete_fields = ["speaker"]
     verbose_name = "block"
     verbose_name_plural = "body, in reading order"
