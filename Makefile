@@ -6,10 +6,11 @@ DEV := DEBUG=1
 
 .PHONY: install run test lint format migrations bench e2e clean
 
-$(VENV)/.installed: requirements.txt
+# Production needs requirements.txt only; development and tests add requirements-dev.txt.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

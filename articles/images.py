@@ -46,6 +46,10 @@ TOO_LARGE = (
     "This image is {width:,} × {height:,} pixels ({megapixels} megapixels); photos can have at most "
     "{limit} megapixels. Resize it (3,000 pixels wide is plenty) and upload it again."
 )
+TOO_MANY_BYTES = (
+    "This file is {size} MB; photos can be at most {limit} MB. Export it again at a smaller size "
+    "(3,000 pixels wide is plenty) or a lower quality and upload the new file."
+)
 FAR_TOO_LARGE = (
     "This image is far too large to be processed safely (more than {limit} megapixels). "
     "Resize it (3,000 pixels wide is plenty) and upload it again."
@@ -80,12 +84,22 @@ def _megapixels(pixels):
     return f"{pixels / 1_000_000:.0f}" if pixels >= 10_000_000 else f"{pixels / 1_000_000:.1f}"
 
 
+def _megabytes(size):
+    return f"{size / 1_000_000:.1f}".removesuffix(".0")
+
+
 def verify_image(upload):
-    """Accept only complete JPEG, PNG or WebP images within PHOTO_MAX_PIXELS.
+    """Accept only complete JPEG, PNG or WebP images within PHOTO_MAX_BYTES and PHOTO_MAX_PIXELS.
 
     Raises ValidationError with a message for editors. Returns the Pillow
     format name and the stored (unrotated) width and height.
     """
+    if upload.size > settings.PHOTO_MAX_BYTES:
+        # Checked before any decoding: the size alone says no.
+        raise ValidationError(
+            TOO_MANY_BYTES.format(size=_megabytes(upload.size), limit=_megabytes(settings.PHOTO_MAX_BYTES)),
+            code="too_many_bytes",
+        )
     limit = settings.PHOTO_MAX_PIXELS
     try:
         # Only the accepted decoders are tried, so no other parser sees the file.

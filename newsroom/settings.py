@@ -6,6 +6,7 @@ Every variable is documented in the README's "Configuration" section.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +25,23 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_origin(name, value):
+    """``value`` as an absolute http(s) origin without a trailing slash, or one readable error."""
+    try:
+        parts = urlsplit(value.strip().removesuffix("/"))
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        valid = valid and not (parts.path or parts.query or parts.fragment or parts.username)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute http(s) origin such as https://news.example.org "
+            f"(no path), not {value!r}."
+        )
+    return parts.geturl()
+
+
 # pytest sets PYTEST_VERSION for the whole session (pytest 8.2+), so the test
 # suite runs against this very module instead of a star-importing copy.
 TESTING = "PYTEST_VERSION" in os.environ
@@ -39,13 +57,23 @@ if not SECRET_KEY:
     # Obviously insecure so that `check --deploy` flags a deployment that forgot one.
     SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# The canonical origin for links in feeds, sitemaps, share links and metadata.
+# Never taken from the request's Host header, which a client controls. Required
+# in production: a default would silently point every feed and share link elsewhere.
+SITE_URL = os.environ.get("SITE_URL", "")
+if not SITE_URL:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SITE_URL is not set. Set it to the site's public address, for example "
+            "https://news.example.org, or set DEBUG=1 for local development."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+SITE_URL = env_origin("SITE_URL", SITE_URL)
+
+# The site's own host is always allowed, so SITE_URL alone is enough to answer requests.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"localhost,127.0.0.1,[::1],{urlsplit(SITE_URL).hostname}")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
-
-# The canonical origin for links in feeds, sitemaps, share links and metadata.
-# Never taken from the request's Host header, which a client controls.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 SITE_DESCRIPTION = os.environ.get(
     "SITE_DESCRIPTION", "Long-form interviews with the people shaping public life."
@@ -155,8 +183,10 @@ STORAGES = {
     },
 }
 
-# Uploads: Pillow refuses images above this many pixels (decompression bombs).
+# Uploads: Pillow refuses images above this many pixels (decompression bombs),
+# and the photo form files above this many bytes (a camera's JPEG is under 25 MB).
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(50_000_000)))
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(40 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000  # A long interview's inline formset has many fields.
@@ -165,19 +195,30 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000  # A long interview's inline formset has 
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
 
 # Security. Defaults are production-safe; local development opts out with DEBUG=1.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+# Two deployment shapes (README, "Running in production"): behind a proxy that
+# terminates TLS (BEHIND_TLS_PROXY=1), or a plain-http trial (SECURE_SSL_REDIRECT=0),
+# where secure cookies and HSTS are off too: a browser would never send such a cookie back.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
+    # Only behind a proxy that sets this header itself and strips it from clients.
+    # Without it, Django sees plain http behind the proxy and redirects forever.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SERVED_OVER_HTTPS = not DEBUG and (env_bool("SECURE_SSL_REDIRECT", True) or BEHIND_TLS_PROXY)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS and not TESTING)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SERVED_OVER_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SERVED_OVER_HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SERVED_OVER_HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SERVED_OVER_HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-if env_bool("BEHIND_TLS_PROXY"):
-    # Only behind a proxy that sets this header itself and strips it from clients.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [SITE_URL, *env_list("CSRF_TRUSTED_ORIGINS")]
+if SECURE_SSL_REDIRECT and SITE_URL.startswith("http://") and not TESTING:
+    raise ImproperlyConfigured(
+        f"SITE_URL is {SITE_URL}, but every request is redirected to https: use an https:// "
+        "SITE_URL, or set SECURE_SSL_REDIRECT=0 for a plain-http trial."
+    )
 
 # A strict policy for every response: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

