@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from . import images
+from . import cards, images
 from .richtext import RichTextField, plain_text
 
 
@@ -27,7 +28,9 @@ class Person(models.Model):
     )
     organisation = models.CharField(max_length=200, blank=True)
     bio = RichTextField(blank=True, help_text="Shown in the “About the author” box and on the person's page.")
-    portrait = models.ForeignKey("Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    portrait = models.ForeignKey(
+        "Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="portrait_of"
+    )
     website = models.URLField(blank=True)
     links = models.TextField(
         blank=True, help_text="Other profiles (for example Bluesky or Mastodon), one address per line."
@@ -39,6 +42,11 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The quote cards print this person's name, role and portrait.
+        cards.refresh_for_person(self)
 
     def get_absolute_url(self):
         return reverse("articles:person", kwargs={"slug": self.slug})
@@ -370,6 +378,13 @@ class Block(models.Model):
         help_text="For photos: replaces the library credit in this interview, for example “Agency/Photographer”.",
     )
     attribution = models.CharField(max_length=200, blank=True, help_text="For pull quotes: who said it.")
+    quote = models.TextField(
+        "quote for a card",
+        blank=True,
+        help_text="For answers: a sentence or two of this answer, copied exactly, to share as a quote card.",
+    )
+    # Quote card files (articles/cards.py), named from what they show; made after commit.
+    cards = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
@@ -395,6 +410,14 @@ class Block(models.Model):
                 f"Photo: {self.photo}" if self.photo_id else f"Photo slot: {self.caption[:60] or self.credit}"
             )
         return f"{self.get_kind_display()}: {plain_text(self.text)[:60]}"
+
+    def clean(self):
+        from .cards import quote_problem
+
+        problem = quote_problem(self)
+        if problem:
+            field = "quote" if self.kind == self.Kind.ANSWER else "text"
+            raise ValidationError({field: problem})
 
     @property
     def display_caption(self):

@@ -24,12 +24,13 @@ def make_photo(**fields):
     fmt = fields.pop("fmt", "JPEG")
     # Small by default: every photo gets renditions on save, and tests make many.
     size = fields.pop("size", (640, 400))
+    color = fields.pop("color", (40, 90, 140))
     fields.setdefault("alt_text", f"Test photo {n}")
     fields.setdefault("caption", f"Caption of photo {n}")
     fields.setdefault("credit", "Test Agency/Jo Lens")
     photo = Photo(**fields)
     ext = "png" if fmt == "PNG" else "jpg"
-    photo.image.save(f"photo-{n}.{ext}", ContentFile(image_bytes(*size, fmt=fmt)), save=False)
+    photo.image.save(f"photo-{n}.{ext}", ContentFile(image_bytes(*size, fmt=fmt, color=color)), save=False)
     # FieldFile.save() leaves the dimension fields empty; an upload through the form fills them.
     photo.width, photo.height = size
     photo.save()

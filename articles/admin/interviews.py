@@ -1,6 +1,7 @@
 """Interviews: the list, the change form with its inlines, workflow hooks and revisions."""
 
 import json
+from functools import partial
 
 import reversion
 from django.contrib import admin, messages
@@ -17,7 +18,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag
 
-from .. import previews, workflow
+from .. import cards, previews, workflow
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction
 from ..widgets import ADMIN_CSS, TagAutocomplete, TagNamesField
@@ -30,6 +31,7 @@ from .blocks import (
 )
 from .editor_csp import NoncedMediaMixin
 from .library import PhotoChooserMixin
+from .quote_cards import cards_view
 
 # Restoring a revision first moves today's blocks above any real position.
 RESTORE_OFFSET = 1_000_000
@@ -154,6 +156,11 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
         before = before or {"status": Article.Status.DRAFT, "published_at": None}
         obj.workflow_event = workflow.describe_transition(before["status"], before["published_at"], obj)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Blocks, bylines and headline are all saved now: the quote cards follow after commit.
+        cards.refresh_after_commit(form.instance)
+
     def log_addition(self, request, obj, message):
         return super().log_addition(request, obj, self._log_message(request, obj, message))
 
@@ -216,7 +223,12 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
             self.admin_site.admin_view(previews.admin_preview),
             name="articles_article_preview",
         )
-        return [tag_autocomplete, preview, *super().get_urls()]
+        quote_cards = path(
+            "<int:article_id>/cards/",
+            self.admin_site.admin_view(partial(cards_view, self)),
+            name="articles_article_cards",
+        )
+        return [tag_autocomplete, preview, quote_cards, *super().get_urls()]
 
     def tag_autocomplete_view(self, request):
         if not (self.has_add_permission(request) or self.has_change_permission(request)):

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.text import get_text_list
 
-from .. import images
+from .. import cards, images
 from ..forms import PhotoForm
 from ..models import ArticleAuthor, ArticleInterviewee, Person, Photo
 from ..widgets import ADMIN_CSS, PhotoChooser, thumbnail, thumbnail_url
@@ -50,6 +50,9 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        # A new file or focal point of someone's portrait redraws the cards that show it.
+        for person in obj.portrait_of.all():
+            cards.refresh_for_person(person)
         prefilled = [str(form.fields[name].label).lower() for name in getattr(form, "prefilled", ())]
         if prefilled:
             self.message_user(

@@ -11,8 +11,13 @@ def q(text):
     return {"kind": "question", "text": f"<p>{text}</p>"}
 
 
-def a(*paragraphs, speaker=None):
-    return {"kind": "answer", "text": "".join(f"<p>{p}</p>" for p in paragraphs), "speaker": speaker}
+def a(*paragraphs, speaker=None, quote=""):
+    return {
+        "kind": "answer",
+        "text": "".join(f"<p>{p}</p>" for p in paragraphs),
+        "speaker": speaker,
+        "quote": quote,
+    }
 
 
 def photo(key, caption=""):
@@ -333,6 +338,7 @@ LONG_INTERVIEW = {
             "team.",
             "The part that is usually missing is the third question. Everyone is happy to draw lines on maps "
             "showing what will be defended. Very few plans are willing to draw the other line.",
+            quote="A good plan fits on a kitchen table.",
         ),
         heading("The other line on the map"),
         q("You have said that “retreat” should not be a dirty word. Why does it remain one?"),

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from articles import cards
 from articles.demo import content, pictures
 from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, OldSlug, Person, Photo
 
@@ -118,6 +119,9 @@ class DemoLoader:
         Block.objects.bulk_create(
             self.block(article, position, block) for position, block in enumerate(spec["blocks"], start=1)
         )
+        cards.refresh_article_cards(article)
+        for block in article.blocks.exclude(cards={}):
+            self.saved_files.extend(_file_names(block.cards))
         return article
 
     def block(self, article, position, spec):
@@ -128,6 +132,7 @@ class DemoLoader:
             return block
         block.text = spec["text"]
         block.attribution = spec.get("attribution", "")
+        block.quote = spec.get("quote", "")
         if spec.get("speaker"):
             block.speaker = self.person(spec["speaker"])
         return block
