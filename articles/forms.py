@@ -131,7 +131,7 @@ class ArticleAdminForm(forms.ModelForm):
         loaded = cleaned_data.get("loaded_version")
         if not (self.instance.pk and loaded):
             return
-        current = Article.objects.filter(pk=self.instance.pk).first()
+        current = workflow.lock_for_saving(self.instance)
         if current is None or workflow.version_token(current) == loaded:
             return
         name, when = workflow.last_change(current)

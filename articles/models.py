@@ -349,7 +349,9 @@ class Block(models.Model):
     TEXT_KINDS = [Kind.QUESTION, Kind.ANSWER, Kind.PARAGRAPH, Kind.QUOTE, Kind.HEADING]
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="blocks")
-    position = models.PositiveIntegerField(help_text="Blocks are shown in this order.")
+    # A plain sort key, not unique: the admin renumbers the rows 1..n when it
+    # saves them, and rows that tie keep the order they were added in.
+    position = models.PositiveIntegerField(default=0, help_text="Blocks are shown in this order.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUESTION)
     text = RichTextField(blank=True)
     speaker = models.ForeignKey(
@@ -388,8 +390,8 @@ class Block(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        indexes = [models.Index(fields=["article", "position"], name="block_order_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["article", "position"], name="block_position_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=["question", "answer", "paragraph", "photo", "quote", "heading"]),
                 name="block_kind_valid",

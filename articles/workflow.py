@@ -8,6 +8,7 @@ so that no path (form, bulk action, shell) publishes an incomplete interview.
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -169,6 +170,21 @@ def last_change(article):
         user, moment = (entry.user, entry.action_time) if entry else (None, article.updated_at)
     name = (user.get_full_name() or user.get_username()) if user else "Someone"
     return name, format_when(moment)
+
+
+def lock_for_saving(article):
+    """The interview as saved now, its row locked until the save's transaction ends.
+
+    A second save of the same interview waits here until the first is
+    committed, and then sees its new version: simultaneous saves cannot both
+    pass the edit-conflict check. (SQLite has no row locks; it has one writer.)
+    """
+    from .models import Article
+
+    rows = Article.objects.filter(pk=article.pk)
+    if transaction.get_connection(rows.db).in_atomic_block:
+        rows = rows.select_for_update()
+    return rows.first()
 
 
 def version_token(article):

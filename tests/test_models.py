@@ -47,10 +47,10 @@ def test_slugs_are_unique():
         make_article(slug="same")
 
 
-def test_block_positions_are_unique_per_article():
+def test_blocks_with_the_same_position_keep_the_order_they_were_added_in():
     article = make_article(questions=1)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Block.objects.create(article=article, position=1, kind="paragraph", text="<p>Again</p>")
+    Block.objects.create(article=article, position=1, kind="paragraph", text="<p>Added later</p>")
+    assert [block.kind for block in article.blocks.all()] == ["question", "paragraph", "answer"]
 
 
 def test_photo_block_needs_a_photo():

@@ -90,7 +90,7 @@ def test_restoring_brings_back_removed_blocks_as_a_new_revision(client):
     )
 
 
-def test_restoring_undoes_a_reorder_despite_unique_positions(client):
+def test_restoring_undoes_a_reorder(client):
     article = make_article(status="draft", questions=2)
     original = texts(article)
     client.force_login(editor())

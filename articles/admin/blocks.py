@@ -4,7 +4,6 @@ import json
 
 from django import forms
 from django.contrib import admin
-from django.db.models import F, Max
 
 from .. import workflow
 from ..models import ArticleAuthor, ArticleInterviewee, Block, Correction
@@ -28,10 +27,9 @@ KIND_FIELDS = {
 class OrderedInlineForm(forms.ModelForm):
     """A row with an "Order" box instead of the stored position.
 
-    The position is unique per interview, so it never goes through model
-    validation: the admin renumbers the rows 1..n in the order submitted when
-    it saves them (``ArticleAdmin.save_formset``). Rows left without a number
-    go to the end. block_order.js fills the boxes when rows are moved.
+    The admin renumbers the rows 1..n in the order submitted when it saves
+    them (``ArticleAdmin.save_formset``); rows left without a number go to the
+    end. block_order.js fills the boxes as rows are added and moved.
     """
 
     order = forms.IntegerField(
@@ -151,9 +149,8 @@ class CorrectionInline(ArticlePartMixin, admin.StackedInline):
 def save_in_submitted_order(formset):
     """Save an ordered inline formset, numbering its rows 1..n in the order submitted.
 
-    Positions are unique per interview, and a swap would collide half-way, so
-    the rows first move out of the way above every number in use, in one
-    UPDATE that cannot collide with itself, then take their final places.
+    Positions are a plain sort key (not unique), so rows simply take their
+    new numbers; a row whose only change is its place gets a one-column UPDATE.
     """
     formset.save(commit=False)
     for obj in formset.deleted_objects:
@@ -170,15 +167,13 @@ def save_in_submitted_order(formset):
         kept.append((order is None, order or 0, index, form))
     kept.sort(key=lambda row: row[:3])
 
-    rows = formset.model.objects.filter(**{formset.fk.name: formset.instance})
-    highest = rows.aggregate(highest=Max("position"))["highest"] or 0
-    rows.update(position=F("position") + max(highest, len(kept)) + 1)
     for position, (*_, form) in enumerate(kept, start=1):
         obj = form.instance
+        moved = form.initial.get("order") != position  # The stored place, as loaded.
         obj.position = position
         if obj.pk is None or form.has_changed():
             obj.save()
-        else:
+        elif moved:
             # Only the place changes: leave the rest of the row as it is stored.
             formset.model.objects.filter(pk=obj.pk).update(position=position)
     formset.save_m2m()

@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -32,10 +32,6 @@ from .blocks import (
 from .editor_csp import NoncedMediaMixin
 from .library import PhotoChooserMixin
 from .quote_cards import cards_view
-
-# Restoring a revision first moves today's blocks above any real position.
-RESTORE_OFFSET = 1_000_000
-
 
 # Interviews --------------------------------------------------------------------
 
@@ -190,17 +186,7 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
             f"Restored the version saved on {workflow.format_when(version.revision.date_created)}"
             + (f" by {user.get_full_name() or user.get_username()}." if user else ".")
         )
-        with transaction.atomic():
-            # Restoring puts blocks back at their old positions, which are
-            # unique: move today's blocks out of the way first (a restore that
-            # goes through deletes or renumbers all of them).
-            blocks = Block.objects.filter(article=article)
-            blocks.update(position=F("position") + RESTORE_OFFSET)
-            response = super().revision_view(request, object_id, version_id, extra_context)
-            if blocks.filter(position__gte=RESTORE_OFFSET).exists():
-                # Only looked at, refused or failed: nothing changes.
-                transaction.set_rollback(True)
-        return response
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

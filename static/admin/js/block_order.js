@@ -3,11 +3,9 @@
  * drag and drop by the handle.
  *
  * Moving a row moves its whole form in the page and renumbers the "Order"
- * boxes 1..n in page order; the server saves the rows in that order. The
- * form names stay as they are until the form is sent: then saved rows are
- * numbered first and new rows after them, which is what Django's formsets
- * expect (Django's own renumbering after removing a new row goes by page
- * order, which reordering makes unreliable).
+ * boxes 1..n in page order; the server saves the rows in that order. Form
+ * names never change: removing a new row marks it deleted and hides it
+ * instead of letting Django renumber the rows by their place in the page.
  */
 "use strict";
 {
@@ -24,7 +22,7 @@
     function rowsOf(group) {
         const pattern = new RegExp("^" + prefixOf(group).replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "-\\d+$");
         return Array.from(group.querySelectorAll(".inline-related, tr.form-row")).filter(
-            (row) => pattern.test(row.id)
+            (row) => pattern.test(row.id) && !row.classList.contains("is-removed")
         );
     }
 
@@ -149,17 +147,19 @@
         anchor.remove();
     }
 
-    function renameForSubmit(group) {
-        const prefix = prefixOf(group).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        const pattern = new RegExp("^(" + prefix + "-)\\d+(-)");
-        const rows = rowsOf(group);
-        const saved = rows.filter((row) => row.classList.contains("has_original"));
-        const added = rows.filter((row) => !row.classList.contains("has_original"));
-        [...saved, ...added].forEach((row, index) => {
-            for (const field of row.querySelectorAll("[name]")) {
-                field.name = field.name.replace(pattern, "$1" + index + "$2");
-            }
-        });
+    // Django's own "remove" renumbers the new rows by their place in the page,
+    // which moving rows makes wrong. Instead, the row is marked deleted (the
+    // formset then skips it) and hidden.
+    function removeNewRow(row) {
+        const group = row.closest(".js-inline-admin-formset");
+        const marker = document.createElement("input");
+        marker.type = "hidden";
+        marker.name = prefixOf(group) + "-" + row.id.split("-").pop() + "-DELETE";
+        marker.value = "on";
+        row.append(marker);
+        row.hidden = true;
+        row.classList.add("is-removed");
+        renumber(group);
     }
 
     // Drag and drop, started from the handle only so that text can still be selected;
@@ -196,6 +196,7 @@
         const group = event.target.closest(".js-inline-admin-formset");
         if (group && isReorderable(group)) {
             addControls(event.target);
+            renumber(group);
         }
     });
 
@@ -207,13 +208,17 @@
         }
     });
 
-    document.addEventListener("submit", (event) => {
-        event.target.querySelectorAll(".js-inline-admin-formset").forEach((group) => {
-            if (isReorderable(group)) {
-                renameForSubmit(group);
-            }
-        });
-    });
+    // Captured before the link's own handler (inlines.js) sees the click.
+    document.addEventListener("click", (event) => {
+        const link = event.target.closest && event.target.closest(".inline-deletelink");
+        const group = link && link.closest(".js-inline-admin-formset");
+        if (!group || !isReorderable(group)) {
+            return;
+        }
+        event.preventDefault();
+        event.stopPropagation();
+        removeNewRow(link.closest(".inline-related, tr.form-row"));
+    }, true);
 
     document.addEventListener("dragstart", (event) => {
         const handle = event.target.closest && event.target.closest(".reorder-handle");
