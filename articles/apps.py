@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Interviews"
+
+    def ready(self):
+        from taggit.models import Tag
+
+        from .tagging import clean_tag
+
+        # taggit's model cannot take a rule of its own; see tagging.py.
+        pre_save.connect(clean_tag, sender=Tag, dispatch_uid="articles.clean_tag")

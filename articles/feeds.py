@@ -11,7 +11,6 @@ controls; handing it absolute URLs leaves nothing for it to prefix.
 """
 
 import hashlib
-import html
 import json
 
 from django.conf import settings
@@ -35,6 +34,7 @@ from . import images
 from .models import Article, Block, Person
 from .richtext import plain_text
 from .seo import LOGO_STATIC_PATH, absolute
+from .text import xml_safe
 
 FEED_LENGTH = 20
 # Feed readers poll; five minutes keeps a new interview prompt without
@@ -68,7 +68,30 @@ def add_media_content(handler, media):
     handler.endElement("media:content")
 
 
-class InterviewRssFeed(feedgenerator.Rss201rev2Feed):
+def _xml_safe(data):
+    """``data`` (strings, lists, dicts) with every string made safe for XML."""
+    if isinstance(data, dict):
+        return {key: _xml_safe(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return type(data)(_xml_safe(value) for value in data)
+    return xml_safe(data)
+
+
+class XmlSafeMixin:
+    """A feed that never fails on content: stored text is clean, but a feed must not depend on it.
+
+    Django's XML writer raises on control characters, which would answer 500
+    for the whole feed; the channel's and every item's data are cleaned first.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_xml_safe(args), **_xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_xml_safe(args), **_xml_safe(kwargs))
+
+
+class InterviewRssFeed(XmlSafeMixin, feedgenerator.Rss201rev2Feed):
     """RSS 2.0 with the full interview, its authors, its update time and Media RSS."""
 
     # RSS readers treat titles and descriptions as HTML (see Django ticket
@@ -106,7 +129,7 @@ class InterviewRssFeed(feedgenerator.Rss201rev2Feed):
             add_media_content(handler, item["media"])
 
 
-class InterviewAtomFeed(feedgenerator.Atom1Feed):
+class InterviewAtomFeed(XmlSafeMixin, feedgenerator.Atom1Feed):
     """Atom 1.0 with the full interview as HTML content, every author and Media RSS."""
 
     def add_item(self, title, link, description, **kwargs):
@@ -267,7 +290,7 @@ def item_body(article):
         elif block.kind == Block.Kind.ANSWER and show_speakers and block.speaker:
             part["html"] = _with_speaker(part["html"], block.speaker.name)
         elif block.kind == Block.Kind.HEADING:
-            part["text"] = html.unescape(plain_text(block.text))
+            part["text"] = plain_text(block.text)
         elif block.kind == Block.Kind.QUOTE:
             part["attribution"] = block.attribution
         parts.append(part)

@@ -11,28 +11,29 @@ from taggit.managers import TaggableManager
 
 from . import cards, images
 from .richtext import RichTextField, plain_text
+from .text import CleanCharField, CleanTextField, is_web_address, link_lines, validate_links
 
 
 class Person(models.Model):
     """Someone interviewed, or someone who writes interviews. Often both."""
 
-    name = models.CharField(max_length=200)
+    name = CleanCharField(max_length=200)
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Used in the address of this person's page."
     )
-    role = models.CharField(
+    role = CleanCharField(
         "role or title",
         max_length=200,
         blank=True,
         help_text="For example “Under-Secretary-General for Humanitarian Affairs” or “Staff writer”.",
     )
-    organisation = models.CharField(max_length=200, blank=True)
+    organisation = CleanCharField(max_length=200, blank=True)
     bio = RichTextField(blank=True, help_text="Shown in the “About the author” box and on the person's page.")
     portrait = models.ForeignKey(
         "Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="portrait_of"
     )
     website = models.URLField(blank=True)
-    links = models.TextField(
+    links = CleanTextField(
         blank=True, help_text="Other profiles (for example Bluesky or Mastodon), one address per line."
     )
 
@@ -51,13 +52,18 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("articles:person", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        validate_links(self.links, field="links")
+
     @property
     def role_line(self):
         return ", ".join(part for part in (self.role, self.organisation) if part)
 
     @property
     def link_list(self):
-        return [line.strip() for line in self.links.splitlines() if line.strip()]
+        """The profile addresses, as links; a line that is not a web address is never shown as one."""
+        return [line for line in link_lines(self.links) if is_web_address(line)]
 
 
 def photo_upload_to(instance, filename):
@@ -71,19 +77,19 @@ class Photo(models.Model):
     image = models.ImageField(upload_to=photo_upload_to, width_field="width", height_field="height")
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
-    alt_text = models.CharField(
+    alt_text = CleanCharField(
         max_length=300,
         help_text="Describes the image for readers who cannot see it. Required.",
     )
-    caption = models.TextField(
+    caption = CleanTextField(
         blank=True, help_text="Shown under the photo. Prefilled from the file when it has one."
     )
-    credit = models.CharField(
+    credit = CleanCharField(
         max_length=200,
         blank=True,
         help_text="Shown as “Credit: …”, for example “Agency/Photographer”. Prefilled from the file when it has one.",
     )
-    licence = models.CharField("copyright or licence", max_length=200, blank=True)
+    licence = CleanCharField("copyright or licence", max_length=200, blank=True)
     focal_x = models.FloatField(
         default=0.5,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
@@ -158,13 +164,13 @@ class Article(models.Model):
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
-    title = models.CharField(max_length=200, help_text="The headline, usually “Name: theme”.")
+    title = CleanCharField(max_length=200, help_text="The headline, usually “Name: theme”.")
     slug = models.SlugField(
         max_length=200,
         unique=True,
         help_text="The interview's address. Changing it later keeps old links working.",
     )
-    standfirst = models.TextField(
+    standfirst = CleanTextField(
         help_text="Introduces the person and the topics, in two or three sentences. Also the summary in feeds."
     )
     lead_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -185,10 +191,10 @@ class Article(models.Model):
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    seo_title = models.CharField(
+    seo_title = CleanCharField(
         "title for search engines", max_length=200, blank=True, help_text="Leave empty to use the headline."
     )
-    seo_description = models.CharField(
+    seo_description = CleanCharField(
         "description for search engines",
         max_length=300,
         blank=True,
@@ -316,7 +322,7 @@ class ArticleInterviewee(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="interviewee_links")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="interviewee_links")
     position = models.PositiveIntegerField(default=0)
-    role = models.CharField(
+    role = CleanCharField(
         max_length=200, blank=True, help_text="Leave empty to use the role on the person's record."
     )
 
@@ -371,16 +377,16 @@ class Block(models.Model):
         help_text="Left empty, a photo block with a caption or credit is a slot: readers see nothing "
         "there and the interview cannot be published until a photo is chosen or uploaded (+).",
     )
-    caption = models.TextField(
+    caption = CleanTextField(
         blank=True, help_text="For photos: replaces the library caption in this interview."
     )
-    credit = models.CharField(
+    credit = CleanCharField(
         max_length=200,
         blank=True,
         help_text="For photos: replaces the library credit in this interview, for example “Agency/Photographer”.",
     )
-    attribution = models.CharField(max_length=200, blank=True, help_text="For pull quotes: who said it.")
-    quote = models.TextField(
+    attribution = CleanCharField(max_length=200, blank=True, help_text="For pull quotes: who said it.")
+    quote = CleanTextField(
         "quote for a card",
         blank=True,
         help_text="For answers: a sentence or two of this answer, copied exactly, to share as a quote card.",

@@ -27,6 +27,7 @@ from taggit.models import Tag
 
 from . import images
 from .models import Article, Block, Person
+from .text import xml_safe
 
 # Search engines fetch sitemaps rarely; an hour keeps the load negligible.
 SITEMAP_MAX_AGE = 3600
@@ -164,7 +165,8 @@ class NewsSitemap(SiteSitemap):
             "name": settings.SITE_NAME,
             "language": settings.SITE_LANGUAGE,
             "publication_date": w3c_datetime(article.published_at),
-            "title": article.title,
+            # Stored titles are clean; an XML document must not depend on it.
+            "title": xml_safe(article.title),
         }
 
 

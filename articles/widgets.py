@@ -1,7 +1,5 @@
 """Admin widgets for the desk: photo thumbnails, the photo chooser and tag autocomplete."""
 
-import json
-
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from django.utils.html import format_html
 from taggit.models import Tag
 
 from . import images
+from .tagging import as_typed, has_usable_slug, split_tag_names
 
 ADMIN_CSS = {"all": ["admin/css/newsroom_admin.css"]}
 
@@ -85,7 +84,9 @@ class TagAutocomplete(AutocompleteSelectMultiple):
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
         attrs["data-tags"] = "true"
-        attrs["data-token-separators"] = json.dumps([","])
+        # No token separators: the server splits a typed value on commas
+        # outside double quotes (tagging.split_tag_names), so "Arts, culture"
+        # in quotes stays one tag.
         return attrs
 
     def optgroups(self, name, value, attr=None):
@@ -98,17 +99,15 @@ class TagNamesField(forms.Field):
     max_length = Tag._meta.get_field("name").max_length
 
     def prepare_value(self, value):
-        return [getattr(tag, "name", tag) for tag in value or []]
+        return [as_typed(getattr(tag, "name", tag)) for tag in value or []]
 
     def to_python(self, value):
         if isinstance(value, str):
             value = [value]
         names = {}
         for raw in value or []:
-            for part in str(raw).split(","):
-                name = " ".join(part.split())
-                if name:
-                    names.setdefault(name.lower(), name)
+            for name in split_tag_names(raw):
+                names.setdefault(name.lower(), name)
         if not names:
             return []
         # Reuse an existing tag whatever its case, rather than make "Climate" next to "climate".
@@ -127,10 +126,16 @@ class TagNamesField(forms.Field):
                 "A tag can be at most %(max)d characters long: “%(name)s”.",
                 params={"max": self.max_length, "name": too_long[0]},
             )
+        addressless = [name for name in value if not has_usable_slug(name)]
+        if addressless:
+            raise ValidationError(
+                "A tag needs at least one letter or digit, so that it can have a page: “%(name)s”.",
+                params={"name": addressless[0]},
+            )
 
     def has_changed(self, initial, data):
         try:
             data = self.to_python(data)
         except ValidationError:
             return True
-        return sorted(self.prepare_value(initial), key=str.lower) != data
+        return sorted((getattr(tag, "name", tag) for tag in initial or []), key=str.lower) != data

@@ -48,7 +48,8 @@ def publish_problems(article, *, blocks=None, authors=None, interviewees=None):
     problems = []
     if not article.title.strip():
         problems.append("a title")
-    if not plain_text(article.standfirst):
+    # Plain text: a standfirst that mentions <something> is not markup.
+    if not article.standfirst.strip():
         problems.append("a standfirst")
     if not _has_answered_question(blocks):
         problems.append("at least one question with its answer")

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware so static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request into a query (PostgreSQL cannot hold NUL).
+    "articles.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,6 +136,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# SQLite as a web server's database: with several workers, a save made while
+# pages are read would fail at once with "database is locked". Transactions
+# take the write lock when they begin (so two saves queue instead of
+# deadlocking half-way), waiting up to the busy timeout (seconds) for it, and
+# WAL lets readers read while someone writes.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -189,7 +204,10 @@ PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(50_000_000)))
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(40 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000  # A long interview's inline formset has many fields.
+# An interview posts about ten fields per block: this fits the most blocks the
+# desk accepts (admin.blocks.MAX_BLOCKS) several times over, so a long
+# interview gets the form's own message rather than a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 
 # Shareable preview links (for interviewees checking quotes) stop working after this many days.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))

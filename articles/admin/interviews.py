@@ -21,6 +21,7 @@ from taggit.models import Tag
 from .. import cards, previews, workflow
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction
+from ..tagging import as_typed
 from ..widgets import ADMIN_CSS, TagAutocomplete, TagNamesField
 from .blocks import (
     ArticleAuthorInline,
@@ -224,7 +225,8 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
         if term:
             tags = tags.filter(name__icontains=term)
         names = tags.values_list("name", flat=True)[:20]
-        return JsonResponse({"results": [{"id": n, "text": n} for n in names], "pagination": {"more": False}})
+        results = [{"id": as_typed(name), "text": name} for name in names]
+        return JsonResponse({"results": results, "pagination": {"more": False}})
 
     def view_on_site(self, obj):
         # Drafts and scheduled interviews are not on the site yet: no link to a 404.
