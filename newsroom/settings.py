@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries the header, static files included.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware so static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -252,6 +254,40 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# Browser features the site never uses, off for its pages and anything they could embed.
+# Only "Copy link" (the clipboard) and the share button (Web Share) stay on, for the site itself.
+PERMISSIONS_POLICY = {
+    "clipboard-write": "self",
+    "web-share": "self",
+    **{
+        feature: []
+        for feature in [
+            "accelerometer",
+            "ambient-light-sensor",
+            "autoplay",
+            "bluetooth",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "interest-cohort",
+            "local-fonts",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ]
+    },
 }
 
 LOGGING = {

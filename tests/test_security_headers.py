@@ -78,3 +78,27 @@ def test_every_asset_comes_from_the_site_itself(client, public_urls):
         assert sources, name
         for source in sources:
             assert source.startswith(("/static/", "/media/")), (name, source)
+
+
+def test_every_response_turns_off_the_browser_features_the_site_never_uses(client, public_urls):
+    urls = {
+        **public_urls,
+        "rss": reverse("articles:feed_rss"),
+        "sitemap": reverse("articles:sitemap"),
+        "static file": "/static/js/site.js",
+        "admin login": reverse("admin:login"),
+        "admin (redirect to log in)": reverse("admin:index"),
+    }
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code in (200, 302, 404), name
+        policy = {
+            feature.strip(): allowed
+            for feature, _, allowed in (
+                part.partition("=") for part in response["Permissions-Policy"].split(",")
+            )
+        }
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"):
+            assert policy[feature] == "()", (name, feature)
+        # What the share links use stays on for the site itself.
+        assert policy["clipboard-write"] == policy["web-share"] == "(self)", name
