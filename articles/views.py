@@ -129,7 +129,8 @@ def render_article_page(request, article, *, preview=False):
     has_corrections = getattr(article, "has_corrections", True)
     corrections = list(Correction.objects.filter(article=article)) if has_corrections else []
     url = seo.absolute(article.url)
-    items, questions, words = _prepare_blocks(blocks, url, article.title)
+    # A preview has no share links: they would carry a draft's questions to the networks.
+    items, questions, words = _prepare_blocks(blocks, url, article.title, share=not preview)
     words += len(article.standfirst.split())
     context = {
         "article": article,
@@ -211,7 +212,7 @@ def _visible_update(article):
     return None
 
 
-def _prepare_blocks(blocks, url, title):
+def _prepare_blocks(blocks, url, title, *, share=True):
     """What the body partial shows for each block, as plain dicts, in one pass.
 
     Dicts because the template engine looks a name up in a dict first and
@@ -244,7 +245,8 @@ def _prepare_blocks(blocks, url, title):
             number = str(len(questions) + 1)
             item["number"], item["anchor"] = number, f"q-{number}"
             item["url"] = f"{url}#q-{number}"
-            item["share"] = shares.items(item["anchor"], text)
+            if share:
+                item["share"] = shares.items(item["anchor"], text)
             questions.append(item)
     return items, questions, words
 
