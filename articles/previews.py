@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from . import workflow
 from .models import Article, PreviewLink
 from .views import render_article_page
 
@@ -40,16 +41,17 @@ def create_link(article, user, days=None):
     )
 
 
-def _preview_response(request, article_id):
-    article = get_object_or_404(Article.objects.for_page(), pk=article_id)
+def _preview_response(request, article_id, articles=None):
+    articles = Article.objects.all() if articles is None else articles
+    article = get_object_or_404(articles.for_page(), pk=article_id)
     return render_article_page(request, article, preview=True)
 
 
 def admin_preview(request, article_id):
-    """The admin's "Preview" button: any staff member who may see the interview in the admin."""
+    """The admin's "Preview" button: for staff who may read the interview (``workflow.readable``)."""
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    return _preview_response(request, article_id)
+    return _preview_response(request, article_id, workflow.readable(request.user, Article.objects.all()))
 
 
 def shared_preview(request, token):

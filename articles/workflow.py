@@ -6,12 +6,15 @@ The admin asks these functions; the model's ``publish()`` enforces the checks
 so that no path (form, bulk action, shell) publishes an incomplete interview.
 """
 
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from .models import Article, Correction, Person
 from .richtext import plain_text
 
 PUBLISHED = "published"
@@ -108,6 +111,43 @@ def can_publish(user):
     return user.has_perm("articles.publish_article")
 
 
+def readable(user, articles):
+    """The interviews among ``articles`` that ``user`` may read on the desk: lists, forms, previews.
+
+    Editors read everything. Contributors read published interviews, their
+    own, and every interview in review (they review each other's work), but
+    not other people's drafts. Scheduled (embargoed) interviews are for
+    editors only, unless ``EMBARGO_READABLE_BY_CONTRIBUTORS`` is on.
+    """
+    if can_publish(user):
+        return articles
+    if not user.has_perm("articles.view_article"):
+        return articles.none()
+    now = timezone.now()
+    scheduled = Q(status=PUBLISHED, published_at__gt=now)
+    rule = (
+        Q(status=PUBLISHED, published_at__lte=now) | Q(status="review") | Q(created_by=user, status="draft")
+    )
+    if settings.EMBARGO_READABLE_BY_CONTRIBUTORS:
+        rule |= scheduled
+    return articles.filter(rule)
+
+
+def can_change_photo(user, photo):
+    """Editors change any photo; contributors only those that no published or scheduled interview shows.
+
+    Changing a photo changes every page that shows it, at once and without a
+    review, so what readers see (or will see) stays the editors' to change.
+    Portraits belong to people, which only editors manage.
+    """
+    if not user.has_perm("articles.change_photo"):
+        return False
+    if can_publish(user) or photo is None:
+        return True
+    shown = Article.objects.filter(status=PUBLISHED).filter(Q(lead_photo=photo) | Q(blocks__photo=photo))
+    return not (shown.exists() or Person.objects.filter(portrait=photo).exists())
+
+
 def can_edit(user, article):
     """Editors edit every interview; contributors their own drafts and their own ones in review."""
     if not user.has_perm("articles.change_article"):
@@ -115,6 +155,26 @@ def can_edit(user, article):
     if article is None or can_publish(user):
         return True
     return article.created_by_id == user.pk and article.status != PUBLISHED
+
+
+# Restoring a revision changes the interview like a save, with the same rights:
+# what only editors may set stays as it is when a contributor restores.
+EDITOR_ONLY_FIELDS = ["status", "published_at", "first_published_at", "featured"]
+
+
+def editor_only_state(article):
+    return {
+        "fields": {name: getattr(article, name) for name in EDITOR_ONLY_FIELDS},
+        "corrections": list(article.corrections.all()),
+    }
+
+
+def keep_editor_only_state(article, state):
+    """Put back on ``article`` (just reverted to an old revision) what the restorer may not change."""
+    for name, value in state["fields"].items():
+        setattr(article, name, value)
+    article.corrections.all().delete()
+    Correction.objects.bulk_create(state["corrections"])
 
 
 # Audit: what changed in the workflow, in the desk's words.

@@ -213,6 +213,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 
 # Shareable preview links (for interviewees checking quotes) stop working after this many days.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
+# Scheduled interviews are under embargo: only editors read them, unless this is on.
+EMBARGO_READABLE_BY_CONTRIBUTORS = env_bool("EMBARGO_READABLE_BY_CONTRIBUTORS")
 
 # Security. Defaults are production-safe; local development opts out with DEBUG=1.
 # Two deployment shapes (README, "Running in production"): behind a proxy that

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import make_article, make_photo
+from .factories import make_article, make_person, make_photo
 from .workflow_support import contributor, editor, errors_text, form_data, messages_text
 
 pytestmark = pytest.mark.django_db
@@ -140,9 +140,8 @@ def test_a_crafted_publication_time_or_featuring_is_refused(client, crafted, ref
     assert (article.title, article.published_at, article.featured) == ("As it was", None, False)
 
 
-@pytest.mark.parametrize("status", ["draft", "review"])
-def test_a_contributor_cannot_change_someone_elses_interview(client, status):
-    article = make_article(status=status, created_by=contributor(), title="Theirs")
+def test_a_contributor_cannot_change_someone_elses_interview_in_review(client):
+    article = make_article(status="review", created_by=contributor(), title="Theirs")
     client.force_login(contributor())
     data = open_form(client, article)  # They may read it...
     data["title"] = "Mine now"
@@ -151,17 +150,61 @@ def test_a_contributor_cannot_change_someone_elses_interview(client, status):
     assert article.title == "Theirs"
 
 
+def test_a_contributor_neither_reads_nor_changes_someone_elses_draft(client):
+    article = make_article(status="draft", created_by=contributor(), title="Theirs")
+    client.force_login(contributor())
+    for response in (
+        client.get(change_url(article)),
+        client.post(change_url(article), {"title": "Mine now", "status": "draft"}),
+    ):
+        assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+        assert "Theirs" not in client.get(response["Location"]).content.decode()
+    assert "Theirs" not in client.get(reverse(LIST)).content.decode()
+    article.refresh_from_db()
+    assert article.title == "Theirs"
+
+
 def test_a_contributor_cannot_change_a_published_interview_even_their_own(client):
     writer = contributor()
     client.force_login(writer)
-    for published_at in (timezone.now() - timedelta(days=1), timezone.now() + timedelta(days=1)):
-        article = make_article(created_by=writer, published_at=published_at, title="As published")
-        page = client.get(change_url(article)).content.decode()
-        assert 'name="_save"' not in page
-        response = client.post(change_url(article), {"title": "Edited", "status": "draft"})
-        assert response.status_code == 403
-        article.refresh_from_db()
-        assert (article.title, article.status) == ("As published", "published")
+    article = make_article(created_by=writer, title="As published")
+    page = client.get(change_url(article)).content.decode()
+    assert "As published" in page and 'name="_save"' not in page
+    response = client.post(change_url(article), {"title": "Edited", "status": "draft"})
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("As published", "published")
+
+
+def test_scheduled_interviews_are_embargoed_from_contributors_even_their_own(client, settings):
+    writer = contributor()
+    article = make_article(
+        created_by=writer, published_at=timezone.now() + timedelta(days=1), title="Embargoed"
+    )
+    client.force_login(writer)
+    for url in (
+        change_url(article),
+        reverse("admin:articles_article_history", args=[article.pk]),
+        reverse("admin:articles_article_preview", args=[article.pk]),
+        reverse(LIST),
+        reverse("admin:index"),
+    ):
+        response = client.get(url, follow=True)
+        assert "Embargoed" not in response.content.decode(), url
+    response = client.post(change_url(article), {"title": "Edited", "status": "draft"})
+    assert response.status_code in (302, 403)
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("Embargoed", "published")
+
+    # A newsroom that trusts its contributors with embargoes says so; they still cannot change it.
+    settings.EMBARGO_READABLE_BY_CONTRIBUTORS = True
+    assert (
+        "Embargoed"
+        in client.get(reverse("admin:articles_article_preview", args=[article.pk])).content.decode()
+    )
+    page = client.get(change_url(article)).content.decode()
+    assert "Embargoed" in page and 'name="_save"' not in page
+    assert client.post(change_url(article), {"title": "Edited", "status": "draft"}).status_code == 403
 
 
 @pytest.mark.parametrize("action", ["publish_now", "back_to_draft"])
@@ -192,6 +235,49 @@ def test_a_contributor_uploads_photos_but_does_not_manage_people_or_tags(client)
     assert client.get(reverse("admin:articles_photo_add")).status_code == 200
     assert client.get(reverse("admin:articles_person_add")).status_code == 403
     assert client.get(reverse("admin:taggit_tag_add")).status_code == 403
+
+
+def photo_change_url(photo):
+    return reverse("admin:articles_photo_change", args=[photo.pk])
+
+
+def test_a_contributor_cannot_change_a_photo_readers_see_or_will_see(client):
+    lead, in_body, scheduled, portrait = (make_photo(caption=f"As published {n}") for n in range(4))
+    make_article(lead_photo=lead)
+    article = make_article(photos=0, published_at=timezone.now() + timedelta(days=1))
+    article.blocks.create(position=99, kind="photo", photo=in_body)
+    make_article(lead_photo=scheduled, published_at=timezone.now() + timedelta(days=3))
+    make_person(portrait=portrait)
+    client.force_login(contributor())
+    for photo in (lead, in_body, scheduled, portrait):
+        response = client.get(photo_change_url(photo))
+        assert response.status_code == 200
+        assert 'name="_save"' not in response.content.decode()
+        assert "only an editor can change it" in messages_text(response)
+        crafted = {
+            "alt_text": "Replaced",
+            "caption": "Replaced",
+            "credit": "Me",
+            "focal_x": 0.5,
+            "focal_y": 0.5,
+        }
+        assert client.post(photo_change_url(photo), crafted).status_code == 403
+        photo.refresh_from_db()
+        assert photo.caption.startswith("As published")
+
+
+def test_a_contributor_changes_photos_only_drafts_use_and_editors_change_any(client):
+    draft_photo, published_photo = make_photo(caption="Draft photo"), make_photo(caption="Published photo")
+    make_article(status="draft", lead_photo=draft_photo)
+    make_article(lead_photo=published_photo)
+    for user, photo in ((contributor(), draft_photo), (editor(), published_photo)):
+        client.force_login(user)
+        data = form_data(client.get(photo_change_url(photo)), "photo_form")
+        data.pop("image", None)
+        response = client.post(photo_change_url(photo), {**data, "caption": "Recaptioned"})
+        assert response.status_code == 302, errors_text(response)
+        photo.refresh_from_db()
+        assert photo.caption == "Recaptioned"
 
 
 def test_a_contributor_cannot_add_corrections(client):

@@ -1,8 +1,11 @@
 """Previews: the admin's Preview button and shareable links for people without accounts."""
 
 from datetime import timedelta
+from urllib.parse import unquote
 
+import lxml.html
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +46,22 @@ def test_a_shared_link_shows_the_draft_as_readers_will_see_it(client, draft):
     assert_private(response)
     # Nothing else is revealed: no related interviews.
     assert "Another published interview on rivers" not in page
+
+
+def test_previews_carry_no_share_links(client, draft):
+    """A share link would send a draft's headline and questions to the networks."""
+    public = make_article(title="Published already")
+    assert 'class="qa-q__share"' in client.get(public.get_absolute_url()).content.decode()
+    link = previews.create_link(draft, editor())
+    client.force_login(editor())
+    for response in (client.get(shared_path(link)), client.get(admin_preview_path(draft))):
+        assert response.status_code == 200
+        doc = lxml.html.fromstring(response.content)
+        assert doc.xpath("//*[contains(@class, 'share')]") == []
+        assert doc.xpath("//*[@data-share-url or @data-share-title]") == []
+        external = [href for href in doc.xpath("//a/@href") if href.startswith(("http", "mailto:"))]
+        assert not [href for href in external if "Question" in unquote(href)], external
+        assert not [href for href in external if not href.startswith(settings.SITE_URL)], external
 
 
 def test_a_shared_link_costs_a_constant_number_of_queries(client, django_assert_num_queries):
@@ -121,15 +140,32 @@ def admin_preview_path(article):
     return reverse("admin:articles_article_preview", args=[article.pk])
 
 
-@pytest.mark.parametrize("role", [editor, contributor])
-def test_staff_preview_any_interview_from_the_admin(client, draft, role):
-    client.force_login(role())
+def test_editors_preview_any_interview_from_the_admin(client, draft):
+    client.force_login(editor())
     change_page = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
     assert f'href="{admin_preview_path(draft)}"' in change_page
     response = client.get(admin_preview_path(draft))
     assert response.status_code == 200
     assert "Ama Mensah: the river and the town" in response.content.decode()
     assert_private(response)
+
+
+def test_contributors_preview_their_own_interviews_and_those_in_review(client):
+    writer = contributor()
+    own = make_article(status="draft", created_by=writer, title="My own draft")
+    in_review = make_article(status="review", created_by=contributor(), title="A colleague's, in review")
+    not_theirs = make_article(status="draft", created_by=contributor(), title="A colleague's draft")
+    embargoed = make_article(
+        published_at=timezone.now() + timedelta(days=1), created_by=writer, title="Mine, due"
+    )
+    client.force_login(writer)
+    for article in (own, in_review):
+        response = client.get(admin_preview_path(article))
+        assert response.status_code == 200 and article.title in response.content.decode()
+        assert_private(response)
+    for article in (not_theirs, embargoed):
+        response = client.get(admin_preview_path(article))
+        assert response.status_code == 404 and article.title not in response.content.decode()
 
 
 def test_a_scheduled_interview_previews_too(client):

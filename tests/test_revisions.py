@@ -239,3 +239,75 @@ def test_publishing_and_unpublishing_from_the_list_show_in_the_history(client):
     ]
     page = client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
     assert "Published from the list of interviews." in page and "Ines Okafor" in page
+
+
+def test_a_contributor_restoring_keeps_what_only_editors_set(client):
+    """Featuring, the publication time and corrections stay as they are (the same rights as saving)."""
+    writer = contributor()
+    article = make_article(status="draft", created_by=writer, title="The first draft")
+    client.force_login(editor())
+    # An editor features the draft and gives it a publication time...
+    save(client, article, featured="on", published_at_0="01/06/2026", published_at_1="07:00")
+    # ...then changes their mind and adds a correction.
+    correction = {
+        "corrections-TOTAL_FORMS": "1",
+        "corrections-0-kind": "correction",
+        "corrections-0-text": "<p>The dam opened in 1998.</p>",
+        "corrections-0-created_at_0": "03/05/2026",
+        "corrections-0-created_at_1": "10:00",
+    }
+    save(client, article, featured="", published_at_0="", published_at_1="", title="Reworked", **correction)
+    first = article_versions(article)[0]
+
+    client.force_login(writer)
+    response = restore(client, article, first)
+
+    assert response.status_code == 302, errors_text(response)
+    article.refresh_from_db()
+    assert article.title == "The first draft"  # The restore itself happened...
+    assert (article.status, article.featured, article.published_at) == ("draft", False, None)  # ...not this.
+    assert [c.text for c in article.corrections.all()] == ["<p>The dam opened in 1998.</p>"]
+
+    # An editor restoring the same revision brings all of it back.
+    client.force_login(editor())
+    response = restore(client, article, first)
+    assert response.status_code == 302, errors_text(response)
+    article.refresh_from_db()
+    assert article.featured and article.published_at is not None
+    assert not article.corrections.exists()
+
+
+def test_a_contributor_restores_a_once_published_revision_without_publishing_it(client):
+    writer = contributor()
+    article = make_article(status="review", created_by=writer, title="Once out")
+    client.force_login(editor())
+    save(client, article, status="published", published_at_0="", published_at_1="")
+    save(client, article, status="review", title="Back in review")
+    client.force_login(writer)
+    url = reverse("admin:articles_article_revision", args=[article.pk, article_versions(article)[0].pk])
+    data = form_data(client.get(url))
+    for crafted in ({"status": "published"}, {"featured": "on"}):
+        response = client.post(url, {**data, **crafted})
+        assert response.status_code == 200
+        article.refresh_from_db()
+        assert (article.status, article.featured, article.title) == ("review", False, "Back in review")
+    assert client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert (article.status, article.title) == ("review", "Once out")
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_only_editors_recover_deleted_interviews(client):
+    article = make_article(status="draft", title="Deleted by mistake")
+    client.force_login(editor())
+    save(client, article)
+    version = article_versions(article)[0]
+    article.delete()
+    client.force_login(contributor())
+    assert client.get(reverse("admin:articles_article_recoverlist")).status_code == 403
+    recover = reverse("admin:articles_article_recover", args=[version.pk])
+    assert client.get(recover).status_code == 403
+    client.force_login(editor())
+    page = client.get(reverse("admin:articles_article_recoverlist"))
+    assert "Deleted by mistake" in page.content.decode()
+    assert client.get(recover).status_code == 200

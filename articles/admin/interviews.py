@@ -96,13 +96,12 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
         css = ADMIN_CSS
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
-                Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
-            )
+        # Every admin page of an interview (list, form, history, revisions,
+        # autocomplete) starts here: what the user may not read is not found.
+        articles = workflow.readable(request.user, super().get_queryset(request))
+        return articles.prefetch_related(
+            Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
+            Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
         )
 
     def get_form(self, request, obj=None, **kwargs):
@@ -182,12 +181,33 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = get_object_or_404(Version.objects.select_related("revision__user"), pk=version_id)
+        if not workflow.can_publish(request.user):
+            # Applied by get_object() once the old revision is back (changeform_view asks for it).
+            request.workflow_kept = workflow.editor_only_state(article)
         user = version.revision.user
         request.workflow_restoring = (
             f"Restored the version saved on {workflow.format_when(version.revision.date_created)}"
             + (f" by {user.get_full_name() or user.get_username()}." if user else ".")
         )
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        kept = getattr(request, "workflow_kept", None)
+        if article is not None and kept is not None:
+            workflow.keep_editor_only_state(article, kept)
+        return article
+
+    def recoverlist_view(self, request, extra_context=None):
+        # Deleted interviews, embargoed ones included, and bringing them back are the editors' business.
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

@@ -1,6 +1,7 @@
 """The photo library and people: what interviews are made from."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -9,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.text import get_text_list
 
-from .. import cards, images
+from .. import cards, images, workflow
 from ..forms import PhotoForm
 from ..models import ArticleAuthor, ArticleInterviewee, Person, Photo
 from ..widgets import ADMIN_CSS, PhotoChooser, thumbnail, thumbnail_url
@@ -47,6 +48,21 @@ class PhotoAdmin(admin.ModelAdmin):
 
     class Media:
         css = ADMIN_CSS
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_change_photo(request.user, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        photo = self.get_object(request, unquote(object_id))
+        # Say why the form is read-only to someone who may change other photos.
+        in_use = photo is not None and not workflow.can_change_photo(request.user, photo)
+        if request.method == "GET" and in_use and super().has_change_permission(request, photo):
+            self.message_user(
+                request,
+                "A published or scheduled interview shows this photo, so only an editor can change it.",
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -2,6 +2,7 @@
 
 from django import template
 
+from .. import workflow
 from ..models import Article
 
 register = template.Library()
@@ -14,7 +15,7 @@ def desk(context):
     user = context["request"].user
     if not user.has_perm("articles.view_article"):
         return {"show": False}
-    articles = Article.objects.all()
+    articles = workflow.readable(user, Article.objects.all())
     return {
         "show": True,
         "in_review": list(
