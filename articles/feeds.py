@@ -297,7 +297,7 @@ def item_body(article):
     corrections = list(article.corrections.all())
     for correction in corrections:
         correction.html = _absolute_links(correction.text)
-    lead = article.lead_photo
+    lead = article.lead_photo if article.shows_lead_photo else None
     context = {
         "article": article,
         "lead": figure(lead, lead.caption) if lead else None,
@@ -408,20 +408,21 @@ class InterviewFeed(Feed):
         return [tag.name for tag in article.tags.all()]
 
     def item_enclosures(self, article):
-        image = photo_image(article.lead_photo) if article.lead_photo else None
+        cover = article.cover_photo
+        image = photo_image(cover) if cover else None
         if not image:
             return []
         return [feedgenerator.Enclosure(image["url"], str(image["bytes"]), image["type"])]
 
     def item_extra_kwargs(self, article):
         authors = [link.person for link in article.author_links.all()]
-        lead = article.lead_photo
+        cover = article.cover_photo
         return {
             "content_html": item_body(article),
             "authors": [
                 {"name": person.name, "url": absolute(person.get_absolute_url())} for person in authors
             ],
-            "media": figure(lead, lead.caption) if lead else None,
+            "media": figure(cover, cover.caption) if cover else None,
         }
 
 

@@ -156,6 +156,18 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+def photo_blocks_prefetch():
+    """The body's filled photo blocks, in order, as ``article.photo_blocks``."""
+    photos = Block.objects.filter(kind=Block.Kind.PHOTO, photo__isnull=False).select_related("photo")
+    return models.Prefetch("blocks", queryset=photos, to_attr="photo_blocks")
+
+
+def load_cover_photos(articles):
+    """Let cards show ``cover_photo`` without a query each: one query for those without a lead photo."""
+    without_lead = [article for article in articles if article.lead_photo_id is None]
+    models.prefetch_related_objects(without_lead, photo_blocks_prefetch())
+
+
 class Article(models.Model):
     """An interview."""
 
@@ -296,6 +308,43 @@ class Article(models.Model):
     @property
     def display_title(self):
         return self.seo_title or self.title
+
+    # Photos. The lead photo is optional: without one, the body's first photo
+    # stands for the interview. ``photo_blocks`` (the body's filled photo
+    # blocks, in order) is set by whoever loaded the body, so that none of
+    # this costs a query: the interview page, feeds and listings do so.
+
+    @property
+    def body_photos(self):
+        blocks = getattr(self, "photo_blocks", None)
+        if blocks is None:
+            blocks = [block for block in self.blocks.all() if block.kind == Block.Kind.PHOTO]
+        return [block.photo for block in blocks if block.photo_id]
+
+    @property
+    def cover_photo(self):
+        """The social image, feed enclosure and card image: the lead photo, else the body's first photo."""
+        if self.lead_photo_id:
+            return self.lead_photo
+        photos = self.body_photos
+        return photos[0] if photos else None
+
+    @property
+    def shows_lead_photo(self):
+        """Whether the lead photo goes above the body: not when the body shows it already."""
+        return self.lead_photo_id is not None and all(
+            photo.pk != self.lead_photo_id for photo in self.body_photos
+        )
+
+    @property
+    def all_photos(self):
+        """Every photo the interview shows, each once: the lead photo first, then the body's."""
+        photos = {}
+        for photo in [self.lead_photo] if self.lead_photo_id else []:
+            photos[photo.pk] = photo
+        for photo in self.body_photos:
+            photos.setdefault(photo.pk, photo)
+        return list(photos.values())
 
     @property
     def description(self):

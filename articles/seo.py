@@ -118,8 +118,9 @@ def article_metadata(article, *, authors, interviewee_links, tags, blocks, previ
     modified = max(article.updated_at, published) if published and article.updated_at else article.updated_at
     meta = page_metadata(article.display_title, description, article.url, og_type="article")
     meta["noindex"] = preview
-    if article.lead_photo_id and article.lead_photo.image:
-        _add_image(meta, article.lead_photo)
+    cover = article.cover_photo
+    if cover and cover.image:
+        _add_image(meta, cover)
     if published:
         meta["og"].append(("article:published_time", iso(published)))
     if modified:
@@ -127,12 +128,14 @@ def article_metadata(article, *, authors, interviewee_links, tags, blocks, previ
     meta["og"] += [("article:author", absolute(person.url)) for person in authors]
     meta["og"] += [("article:tag", tag.name) for tag in tags]
 
-    photos = [image_object(article.lead_photo)] if article.lead_photo_id and article.lead_photo.image else []
-    photos += [
-        image_object(block.photo, block.display_caption, block.display_credit)
-        for block in blocks
-        if block.kind == "photo" and block.photo_id and block.photo.image
-    ]
+    # Each photo once, with the caption and credit readers see next to it.
+    shown = {}
+    if article.lead_photo_id and article.lead_photo.image:
+        shown[article.lead_photo_id] = image_object(article.lead_photo)
+    for block in blocks:
+        if block.kind == "photo" and block.photo_id and block.photo.image and block.photo_id not in shown:
+            shown[block.photo_id] = image_object(block.photo, block.display_caption, block.display_credit)
+    photos = list(shown.values())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -160,8 +163,10 @@ def article_metadata(article, *, authors, interviewee_links, tags, blocks, previ
 def _interviewee(link):
     person = link.person
     data = {"@type": "Person", "name": person.name, "url": absolute(person.url)}
-    if link.role_line:
-        data["jobTitle"] = link.role_line
+    # The role alone: the organisation is the affiliation, not part of the title.
+    role = link.role or person.role
+    if role:
+        data["jobTitle"] = role
     if person.organisation:
         data["affiliation"] = {"@type": "Organization", "name": person.organisation}
     return data

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from . import images
-from .models import Article, Block, Person
+from .models import Article, Person, photo_blocks_prefetch
 from .text import xml_safe
 
 # Search engines fetch sitemaps rarely; an hour keeps the load negligible.
@@ -74,11 +74,8 @@ class InterviewSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        photos = Block.objects.filter(kind=Block.Kind.PHOTO, photo__isnull=False).select_related("photo")
         return (
-            Article.objects.published()
-            .select_related("lead_photo")
-            .prefetch_related(Prefetch("blocks", queryset=photos, to_attr="photo_blocks"))
+            Article.objects.published().select_related("lead_photo").prefetch_related(photo_blocks_prefetch())
         )
 
     def lastmod(self, article):
@@ -92,8 +89,7 @@ class InterviewSitemap(SiteSitemap):
         return max(times) if times else None
 
     def add_details(self, url, article):
-        photos = [article.lead_photo] if article.lead_photo else []
-        photos += [block.photo for block in article.photo_blocks]
+        photos = article.all_photos
         # The largest rendition: search engines index images by their best version.
         locations = []
         for photo in photos:

@@ -22,7 +22,16 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from . import seo
-from .models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction, OldSlug, Person
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleInterviewee,
+    Block,
+    Correction,
+    OldSlug,
+    Person,
+    load_cover_photos,
+)
 from .search import clean_query, search_articles
 from .share import QuestionShares, share_items
 
@@ -73,6 +82,7 @@ def _with_people(*lists):
         Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
         Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
     )
+    load_cover_photos(articles)
 
 
 def home(request):
@@ -123,6 +133,7 @@ def render_article_page(request, article, *, preview=False):
     article_url = _slug_url("articles:detail")
     article.url = article_url(article.slug)
     blocks = list(Block.objects.filter(article=article).select_related("photo", "speaker"))
+    article.photo_blocks = [block for block in blocks if block.kind == Block.Kind.PHOTO]
     tags = list(article.tags.all())
     # The public view knows from the article query whether there are any
     # (almost never); a preview asks.
@@ -265,6 +276,7 @@ def _related(article, tags, interviewee_links, article_url):
         .only("title", "slug", "published_at", *(f"lead_photo__{name}" for name in RELATED_PHOTO_FIELDS))
         .order_by("-published_at", "-id")[:RELATED_COUNT]
     )
+    load_cover_photos(related)
     for other in related:
         other.url = article_url(other.slug)
     return related
@@ -312,6 +324,9 @@ def tag_detail(request, slug):
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     page = _paginate(request, search_articles(query).for_listing()) if query else None
+    if page is not None:
+        page.object_list = list(page.object_list)
+        load_cover_photos(page.object_list)
     suggestions = []
     if page is None or not page.paginator.count:
         suggestions = list(

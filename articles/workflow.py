@@ -19,6 +19,13 @@ from .richtext import plain_text
 
 PUBLISHED = "published"
 
+# What the pre-publish check counts, in the words editors see.
+ANSWERED_QUESTION = (
+    "at least one question with its answer (an Answer block after a Question; "
+    "Paragraphs are narration and do not count)"
+)
+A_PHOTO = "a photo, as the lead photo or in the body (social networks and feeds show it)"
+
 
 class PublishRefused(ValidationError):
     """Publishing was refused; ``problems`` lists everything missing."""
@@ -55,13 +62,14 @@ def publish_problems(article, *, blocks=None, authors=None, interviewees=None):
     if not article.standfirst.strip():
         problems.append("a standfirst")
     if not _has_answered_question(blocks):
-        problems.append("at least one question with its answer")
+        problems.append(ANSWERED_QUESTION)
     # Each photo shown, with the credit readers see next to it (a body block's own credit wins).
     photos = []
-    if article.lead_photo_id is None:
-        problems.append("a lead photo")
-    else:
+    if article.lead_photo_id is not None:
         photos.append((article.lead_photo, article.lead_photo.credit))
+    elif not any(block.kind == "photo" and block.photo_id for block in blocks):
+        # The lead photo is optional: the body's first photo stands for the interview then.
+        problems.append(A_PHOTO)
     for block in _in_order(blocks):
         if block.kind != "photo":
             continue

@@ -564,7 +564,7 @@ def test_publish_now_refuses_an_incomplete_interview_and_says_why(admin_client):
     assert ready.is_public
     assert incomplete.status == Article.Status.DRAFT
     refusal = [m for m in messages_of(response) if m.startswith("“Dia Umber: inks” was not published.")]
-    assert len(refusal) == 1 and "a lead photo" in refusal[0]
+    assert len(refusal) == 1 and "a photo, as the lead photo or in the body" in refusal[0]
     assert "Published now: “Cy Moravec: looms”." in messages_of(response)
 
 

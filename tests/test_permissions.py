@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.workflow import A_PHOTO, ANSWERED_QUESTION
 
 from .factories import make_article, make_person, make_photo
 from .workflow_support import contributor, editor, errors_text, form_data, messages_text
@@ -396,9 +397,7 @@ def test_publishing_an_incomplete_interview_is_refused_with_one_message_and_inpu
     assert response.status_code == 200
     errors = errors_text(response)
     assert errors.count("This interview cannot be published yet.") == 1
-    assert (
-        "It still needs: at least one question with its answer; a lead photo; at least one author." in errors
-    )
+    assert f"It still needs: {ANSWERED_QUESTION}; {A_PHOTO}; at least one author." in errors
     assert form_data(response)["title"] == "My unsaved headline"
     article.refresh_from_db()
     assert article.status == "review" and article.title != "My unsaved headline"

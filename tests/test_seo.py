@@ -110,7 +110,7 @@ def test_news_article_structured_data(client):
             "@type": "Person",
             "name": "Bo Guest",
             "url": f"{SITE}/people/bo-guest/",
-            "jobTitle": "Mayor, Port Town",
+            "jobTitle": "Mayor",
             "affiliation": {"@type": "Organization", "name": "Port Town"},
         }
     ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleAuthor, Block
-from articles.workflow import PublishRefused
+from articles.workflow import A_PHOTO, ANSWERED_QUESTION, PublishRefused
 
 from .factories import make_article, make_photo
 from .workflow_support import contributor, editor
@@ -31,7 +31,7 @@ def test_an_empty_draft_lists_everything_missing_in_one_message():
         article.publish()
     assert refused.value.messages == [
         "This interview cannot be published yet. It still needs: a title; a standfirst; "
-        "at least one question with its answer; a lead photo; at least one author; at least one interviewee."
+        f"{ANSWERED_QUESTION}; {A_PHOTO}; at least one author; at least one interviewee."
     ]
     article.refresh_from_db()
     assert article.status == "draft" and article.published_at is None
@@ -47,7 +47,7 @@ def test_drafts_may_be_incomplete():
 def test_a_question_needs_its_answer():
     article = make_article(status="draft", questions=1)
     article.blocks.filter(kind="answer").delete()
-    assert article.publish_problems() == ["at least one question with its answer"]
+    assert article.publish_problems() == [ANSWERED_QUESTION]
     Block.objects.create(article=article, position=10, kind="answer", text="<p>Now answered.</p>")
     assert article.publish_problems() == []
 
@@ -56,7 +56,7 @@ def test_an_answer_before_any_question_does_not_count():
     article = make_article(status="draft", questions=0)
     Block.objects.create(article=article, position=1, kind="answer", text="<p>An answer.</p>")
     Block.objects.create(article=article, position=2, kind="question", text="<p>A question?</p>")
-    assert article.publish_problems() == ["at least one question with its answer"]
+    assert article.publish_problems() == [ANSWERED_QUESTION]
 
 
 def test_every_photo_used_needs_alt_text_and_a_credit():
