@@ -1,12 +1,17 @@
+import secrets
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from . import cards, images
@@ -67,8 +72,11 @@ class Person(models.Model):
 
 
 def photo_upload_to(instance, filename):
+    """photos/YYYY/MM/<name>_<random>.<ext>: two uploads of IMG_0001.jpg never share a file."""
     now = timezone.now()
-    return f"photos/{now:%Y/%m}/{filename}"
+    path = PurePosixPath(filename)
+    stem = slugify(path.stem)[:60] or "photo"
+    return f"photos/{now:%Y/%m}/{stem}_{secrets.token_hex(8)}{path.suffix.lower()}"
 
 
 class Photo(models.Model):
@@ -119,11 +127,32 @@ class Photo(models.Model):
         return self.caption[:60] or self.alt_text[:60] or self.image.name
 
     def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            # A new upload is stored re-encoded, without location or camera metadata.
+            self.image = images.clean_original(self.image, self.image.name)
         super().save(*args, **kwargs)
-        # Renditions need the stored file and the id, so they come after the
-        # first save; an unchanged file and focal point costs nothing here.
-        if images.refresh_renditions(self) != "current":
-            Photo.objects.filter(pk=self.pk).update(renditions=self.renditions)
+        stored = getattr(self, "_stored_image", None)
+        if stored and stored != self.image.name:
+            images.renditions.delete_original_after_commit(str(stored))
+        self._stored_image = self.image.name
+        # Renditions need the stored file and the id, and run after commit so that
+        # a rolled-back save leaves nothing behind; an unchanged file and focal
+        # point costs nothing here.
+        images.renditions.schedule(self)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        photo = super().from_db(db, field_names, values)
+        # The stored file, so that save() knows when it is replaced.
+        photo._stored_image = photo.__dict__.get("image")
+        return photo
+
+
+@receiver(post_delete, sender=Photo)
+def delete_photo_files(sender, instance, **kwargs):
+    # A signal rather than Photo.delete(): the admin's bulk delete and
+    # cascades delete rows without calling delete() on each.
+    images.renditions.delete_files_after_commit(instance)
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -190,8 +190,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {"BACKEND": MEDIA_STORAGE},
+    # The same place, for renditions: their names come from their content, so
+    # writing one again writes the same bytes and needs no exists() check first.
+    "renditions": {
+        "BACKEND": MEDIA_STORAGE,
+        "OPTIONS": {"allow_overwrite": True} if MEDIA_STORAGE.endswith(".FileSystemStorage") else {},
+    },
     "staticfiles": {
         # Tests use plain storage so they need no collectstatic run.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -5,6 +5,7 @@ import itertools
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image
 
@@ -30,10 +31,11 @@ def make_photo(**fields):
     fields.setdefault("credit", "Test Agency/Jo Lens")
     photo = Photo(**fields)
     ext = "png" if fmt == "PNG" else "jpg"
-    photo.image.save(f"photo-{n}.{ext}", ContentFile(image_bytes(*size, fmt=fmt, color=color)), save=False)
-    # FieldFile.save() leaves the dimension fields empty; an upload through the form fills them.
-    photo.width, photo.height = size
-    photo.save()
+    photo.image = ContentFile(image_bytes(*size, fmt=fmt, color=color), name=f"photo-{n}.{ext}")
+    # Renditions are made after commit; a test's transaction never commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        photo.save()
+    photo.refresh_from_db(fields=["renditions"])
     return photo
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from taggit.models import Tag, TaggedItem
 
 from articles.demo import content, pictures
@@ -27,7 +28,9 @@ def small_pictures(monkeypatch):
 
 def run(*args):
     out = io.StringIO()
-    call_command(*args, stdout=out)
+    # As on a real database, renditions are made once the command's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command(*args, stdout=out)
     return out.getvalue()
 
 

@@ -103,10 +103,12 @@ def png_claiming_size(width, height):
 @pytest.mark.parametrize(
     ("fmt", "name"), [("JPEG", "photo.jpg"), ("PNG", "photo.png"), ("WEBP", "photo.webp")]
 )
-def test_real_images_are_accepted(fmt, name):
+def test_real_images_are_accepted(fmt, name, django_capture_on_commit_callbacks):
     form = form_for(photo_bytes((640, 480), fmt), name)
     assert form.is_valid(), form.errors
-    photo = form.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = form.save()
+    photo.refresh_from_db()
     assert (photo.width, photo.height) == (640, 480)
     assert photo.renditions["jpeg"], "renditions are made on upload"
 
@@ -286,9 +288,10 @@ def post_to_admin(client, data, name, **fields):
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("JPEG", "photo.jpg"), ("PNG", "photo.png")])
-def test_the_admin_accepts_a_jpeg_and_a_png(admin_client, fmt, name):
+def test_the_admin_accepts_a_jpeg_and_a_png(admin_client, fmt, name, django_capture_on_commit_callbacks):
     exif = exif_with(description="A caption from the agency") if fmt == "JPEG" else None
-    response = post_to_admin(admin_client, photo_bytes((800, 600), fmt, exif=exif), name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_to_admin(admin_client, photo_bytes((800, 600), fmt, exif=exif), name)
     assert response.status_code == 302
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == (800, 600)
@@ -338,3 +341,98 @@ def test_a_file_at_the_byte_limit_is_accepted(settings):
     data = photo_bytes((320, 240))
     settings.PHOTO_MAX_BYTES = len(data)
     assert form_for(data).is_valid()
+
+
+# Originals stored without their metadata (issue 8, finding 18) -------------------------
+
+
+def stored_original(photo):
+    with photo.image.open("rb") as file:
+        data = file.read()
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return data, image
+
+
+def test_the_stored_original_keeps_pixels_and_colour_profile_but_no_location_or_camera_data(
+    django_capture_on_commit_callbacks,
+):
+    from PIL import ExifTags, ImageCms
+
+    exif = exif_with(description="Delegates arrive in Geneva", artist="Ana Lumen")
+    exif[ExifTags.Base.Make] = "Fictive Camera Co"
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (46.0, 12.0, 30.0), 3: "E", 4: (6.0, 8.0, 15.0)}
+    exif[ExifTags.Base.UserComment] = b"ASCII\x00\x00\x00" + b"x" * 60_000
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    original = Image.open(io.BytesIO(photo_bytes((640, 480))))
+    buffer = io.BytesIO()
+    original.save(buffer, "JPEG", quality=90, exif=exif, icc_profile=profile, xmp=xmp_packet(credit="Agency"))
+    # An HTML comment segment, as in a JPEG/HTML polyglot.
+    data = buffer.getvalue()
+    data = data[:2] + b"\xff\xfe\x00\x24<script>alert(document.domain)</script>" + data[2:]
+    data = with_iptc(data, d120="An IPTC caption")
+
+    form = form_for(data, "IMG_0001.JPG")
+    assert form.is_valid(), form.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = form.save()
+    assert photo.caption == "An IPTC caption", "metadata is read before it is dropped"
+    assert photo.credit == "Agency"
+
+    stored, image = stored_original(photo)
+    assert b"<script>" not in stored
+    assert b"Fictive Camera Co" not in stored and b"Ana Lumen" not in stored and b"xmpmeta" not in stored
+    assert b"Photoshop 3.0" not in stored and b"IPTC caption" not in stored
+    assert not image.getexif()
+    assert "comment" not in image.info and "xmp" not in image.info
+    assert len(stored) < 100_000, "the 60 KB comment is gone"
+    assert image.info["icc_profile"] == profile
+    assert image.size == (640, 480) == (photo.width, photo.height)
+    # The same pixels, within what one more JPEG pass with the photo's own tables changes.
+    uploaded = Image.open(io.BytesIO(data)).convert("RGB").tobytes()
+    differences = [abs(a - b) for a, b in zip(image.tobytes(), uploaded, strict=True)]
+    assert sum(differences) / len(differences) < 4, "invisible: about 1% of the range on average"
+    assert photo.image.name.startswith("photos/") and photo.image.name.endswith(".jpg")
+
+
+def test_the_stored_original_is_turned_upright_instead_of_keeping_its_exif():
+    from PIL import ExifTags
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    form = form_for(photo_bytes((600, 400), exif=exif))
+    assert form.is_valid(), form.errors
+    photo = form.save()
+    _, image = stored_original(photo)
+    assert image.size == (400, 600) == (photo.width, photo.height)
+    assert not image.getexif()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("PNG", "scan.png"), ("WEBP", "photo.webp")])
+def test_png_and_webp_originals_lose_their_text_and_exif(fmt, name):
+    from PIL import PngImagePlugin
+
+    options = {"exif": exif_with(artist="Ana Lumen")}
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "<script>alert(1)</script>")
+        options["pnginfo"] = info
+    image = Image.new("RGB", (300, 200), (10, 120, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    form = form_for(buffer.getvalue(), name)
+    assert form.is_valid(), form.errors
+    stored, reopened = stored_original(form.save())
+    assert b"Ana Lumen" not in stored and b"<script>" not in stored
+    assert reopened.format == fmt and reopened.size == (300, 200)
+    if fmt == "PNG":
+        assert reopened.convert("RGB").tobytes() == image.tobytes(), "PNG stays lossless"
+
+
+def test_two_uploads_with_one_name_get_two_files():
+    first = form_for(photo_bytes((320, 240)), "IMG_0001.jpg")
+    second = form_for(photo_bytes((320, 240)), "IMG_0001.jpg")
+    assert first.is_valid() and second.is_valid()
+    names = {first.save().image.name, second.save().image.name}
+    assert len(names) == 2
+    assert all("/img_0001_" in name for name in names)

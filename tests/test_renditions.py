@@ -6,10 +6,12 @@ from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.test import TestCase
 from PIL import ExifTags, Image, ImageDraw
 
 from articles import images
@@ -26,9 +28,16 @@ def photo_from(image, name="photo.jpg", fmt="JPEG", **fields):
     image.save(buffer, fmt, **fields.pop("save_options", {}))
     fields.setdefault("alt_text", "A test photo")
     photo = Photo(**fields)
-    photo.image.save(name, ContentFile(buffer.getvalue()), save=False)
-    photo.save()
+    photo.image = ContentFile(buffer.getvalue(), name=name)
+    save_and_commit(photo)
     return photo
+
+
+def save_and_commit(photo):
+    """Save as the admin does, then run what waits for the commit, as a real commit would."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        photo.save()
+    photo.refresh_from_db(fields=["renditions"])
 
 
 def open_stored(name):
@@ -41,6 +50,10 @@ def open_stored(name):
 def rendition_files(photo):
     _, files = default_storage.listdir(f"renditions/{photo.pk}")
     return sorted(files)
+
+
+def absolute(name):
+    return f"https://news.example.org/media/{name}"
 
 
 def close_to(pixel, colour, tolerance=40):
@@ -69,10 +82,10 @@ def test_renditions_are_made_on_upload_through_the_storage_api():
 def test_saving_again_without_changing_the_file_does_no_work():
     photo = make_photo()
     files = rendition_files(photo)
-    with mock.patch("articles.images._encode", side_effect=AssertionError("re-encoded")) as encode:
+    with mock.patch("articles.images.renditions._encode", side_effect=AssertionError("re-encoded")) as encode:
         photo.caption = "A new caption"
-        photo.save()
-        Photo.objects.get(pk=photo.pk).save()
+        save_and_commit(photo)
+        save_and_commit(Photo.objects.get(pk=photo.pk))
     assert not encode.called
     assert rendition_files(photo) == files
 
@@ -82,9 +95,11 @@ def test_a_new_file_replaces_the_renditions_and_removes_the_old_ones():
     old_names = {item["name"] for item in photo.renditions["jpeg"]}
     buffer = io.BytesIO()
     Image.new("RGB", (900, 600), BLUE).save(buffer, "PNG")
-    photo.image.save("replacement.png", ContentFile(buffer.getvalue()), save=False)
-    photo.save()
+    old_original = photo.image.name
+    photo.image = ContentFile(buffer.getvalue(), name="replacement.png")
+    save_and_commit(photo)
     assert [item["width"] for item in photo.renditions["jpeg"]] == [480, 800, 900]
+    assert not default_storage.exists(old_original)
     assert photo.renditions["source"] == photo.image.name
     assert not any(default_storage.exists(name) for name in old_names)
     assert len(rendition_files(photo)) == 7
@@ -94,8 +109,10 @@ def test_moving_the_focal_point_remakes_only_the_social_image():
     photo = make_photo()
     sizes = photo.renditions["jpeg"], photo.renditions["webp"]
     old_social = photo.renditions["social"]["name"]
-    photo.focal_x = 0.2
-    photo.save()
+    photo.focal_y = 0.2
+    with mock.patch("articles.images.renditions._encode", wraps=images.renditions._encode) as encode:
+        save_and_commit(photo)
+    assert encode.call_count == 1, "only the social image is encoded"
     assert (photo.renditions["jpeg"], photo.renditions["webp"]) == sizes
     assert photo.renditions["social"]["name"] != old_social
     assert not default_storage.exists(old_social)
@@ -104,10 +121,11 @@ def test_moving_the_focal_point_remakes_only_the_social_image():
 
 def test_a_stored_file_that_cannot_be_read_leaves_the_original_in_use():
     photo = Photo(alt_text="Broken")
+    # Already in storage (a file damaged there, say): uploads are checked before they get this far.
     photo.image.save("broken.jpg", ContentFile(b"\xff\xd8\xff" + b"not really" * 10), save=False)
     photo.width, photo.height = 100, 100
-    with mock.patch("articles.images.logger") as logger:
-        photo.save()
+    with mock.patch("articles.images.renditions.logger") as logger:
+        save_and_commit(photo)
     assert logger.exception.called
     assert photo.renditions == {}
     assert Photo.objects.get(pk=photo.pk).renditions == {}
@@ -141,8 +159,6 @@ def test_exif_gps_and_xmp_are_stripped():
     exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (46.0, 12.0, 30.0), 3: "E", 4: (6.0, 8.0, 15.0)}
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>'
     photo = photo_from(Image.new("RGB", (1000, 700), GREEN), save_options={"exif": exif, "xmp": xmp})
-    source = open_stored(photo.image.name)
-    assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo), "the original keeps what the photographer sent"
     renditions = photo.renditions
     for item in renditions["jpeg"] + renditions["webp"] + [renditions["social"]]:
         stored = open_stored(item["name"])
@@ -244,8 +260,8 @@ def test_urls_already_absolute_are_kept(settings):
 def test_rendition_url_picks_the_smallest_jpeg_wide_enough(settings):
     settings.SITE_URL = "https://news.example.org"
     photo = make_photo(size=(2000, 1000))
-    assert images.rendition_url(photo, 1000).endswith("-1200.jpg")
-    assert images.rendition_url(photo, 5000).endswith("-1600.jpg")
+    assert images.rendition_url(photo, 1000) == absolute(photo.renditions["jpeg"][2]["name"])
+    assert images.rendition_url(photo, 5000) == absolute(photo.renditions["jpeg"][3]["name"])
     assert images.rendition(photo, 480)["bytes"] > 0
     Photo.objects.filter(pk=photo.pk).update(renditions={})
     photo.refresh_from_db()
@@ -287,8 +303,8 @@ def test_picture_tag_gives_webp_and_jpeg_srcsets_with_dimensions(django_assert_n
     assert source.get("srcset").count(".webp ") == 4
     assert "/media/renditions/" in source.get("srcset")
     assert source.get("sizes") == "(min-width: 60rem) 40rem, 100vw"
-    assert img.get("srcset").endswith("-1600.jpg 1600w")
-    assert img.get("src").endswith("-800.jpg")
+    assert img.get("srcset").endswith(f"/media/{photo.renditions['jpeg'][3]['name']} 1600w")
+    assert img.get("src") == f"/media/{photo.renditions['jpeg'][1]['name']}"
     assert img.get("sizes") == "(min-width: 60rem) 40rem, 100vw"
     assert (img.get("width"), img.get("height")) == ("1600", "1000")
     assert img.get("alt") == 'Delegates "voting" & talking'
@@ -334,7 +350,7 @@ def test_social_image_and_rendition_url_tags(settings):
         social
         == f"https://news.example.org/media/{photo.renditions['social']['name']} 1200x630 {photo.alt_text}"
     )
-    assert feed.endswith("-480.jpg")
+    assert feed == f"https://news.example.org/media/{photo.renditions['jpeg'][0]['name']}"
 
 
 def test_figure_partial_shows_caption_and_credit(django_assert_num_queries):
@@ -382,7 +398,7 @@ def test_make_renditions_reports_failures():
     photo = make_photo()
     with default_storage.open(photo.image.name, "wb") as file:
         file.write(b"garbage")
-    with pytest.raises(CommandError), mock.patch("articles.images.logger"):
+    with pytest.raises(CommandError), mock.patch("articles.images.renditions.logger"):
         call_command("make_renditions", "--force", stdout=io.StringIO(), stderr=io.StringIO())
 
 
@@ -394,3 +410,134 @@ def test_the_fast_url_is_the_storage_url(settings, media_url):
     names += [photo.renditions["social"]["name"], "renditions/7/a name with spaces & ümlauts.jpg"]
     for name in names:
         assert images.storage_url(name) == default_storage.url(name)
+
+
+# After commit, named by content ------------------------------------------------------
+
+
+def test_names_come_from_content_and_parameters_not_the_file_name():
+    first = photo_from(Image.new("RGB", (900, 600), BLUE), name="IMG_0001.jpg")
+    second = photo_from(Image.new("RGB", (900, 600), RED), name="IMG_0001.jpg")
+    assert first.image.name != second.image.name, "two uploads of one name never share a file"
+    first_names = images.referenced_names(first.renditions)
+    second_names = images.referenced_names(second.renditions)
+    assert not first_names & second_names
+    assert all(name.startswith("renditions/") and "-" in name for name in first_names)
+
+
+def test_nothing_is_made_or_deleted_before_the_transaction_commits():
+    photo = make_photo()
+    old = images.referenced_names(photo.renditions)
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 500), GREEN).save(buffer, "JPEG")
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks, transaction.atomic():
+        photo.image = ContentFile(buffer.getvalue(), name="new.jpg")
+        photo.save()
+        assert all(default_storage.exists(name) for name in old), "nothing deleted inside the transaction"
+        assert rendition_files(photo) == sorted(name.rsplit("/", 1)[1] for name in old)
+    assert callbacks, "the work waits for the commit"
+
+
+def test_a_rolled_back_save_leaves_the_files_alone():
+    photo = make_photo()
+    files = rendition_files(photo)
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        photo.focal_y = 0.1
+        photo.save()
+        raise RuntimeError("rolled back")
+    assert rendition_files(photo) == files
+    assert Photo.objects.get(pk=photo.pk).renditions == photo.renditions
+
+
+def test_two_saves_of_one_photo_never_delete_each_others_files():
+    photo = make_photo(size=(1600, 1000))
+    # Two editors' saves commit one after the other; their after-commit work
+    # then runs in the worst order: the first save's work last.
+    with TestCase.captureOnCommitCallbacks(execute=False) as first:
+        photo.focal_y = 0.1
+        photo.save()
+    with TestCase.captureOnCommitCallbacks(execute=False) as second:
+        photo.focal_y = 0.9
+        photo.save()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for callback in second + first:
+            callback()
+    photo.refresh_from_db()
+    assert photo.renditions["social"]["focal"] == [0.5, 0.9]
+    names = images.referenced_names(photo.renditions)
+    assert all(default_storage.exists(name) for name in names)
+    assert sorted(name.rsplit("/", 1)[1] for name in names) == rendition_files(photo)
+
+
+def test_work_for_a_state_that_changed_meanwhile_writes_nothing():
+    photo = make_photo(size=(1600, 1000))
+    Photo.objects.filter(pk=photo.pk).update(focal_y=0.1)
+    files = rendition_files(photo)
+    real_render = images.renditions.render
+
+    def render_while_another_editor_saves(*args, **kwargs):
+        made = real_render(*args, **kwargs)
+        Photo.objects.filter(pk=photo.pk).update(focal_y=0.3)
+        return made
+
+    with mock.patch("articles.images.renditions.render", render_while_another_editor_saves):
+        assert images.refresh(photo.pk) == "superseded"
+    assert rendition_files(photo) == files
+    assert Photo.objects.get(pk=photo.pk).renditions == photo.renditions
+
+
+def test_deleting_a_photo_deletes_its_original_and_renditions_after_commit():
+    photo = make_photo()
+    original, folder = photo.image.name, f"renditions/{photo.pk}"
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        Photo.objects.filter(pk=photo.pk).delete()
+        raise RuntimeError("rolled back")
+    assert default_storage.exists(original) and rendition_files(photo)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Photo.objects.filter(pk=photo.pk).delete()
+    assert not default_storage.exists(original)
+    assert default_storage.listdir(folder) == ([], [])
+
+
+class CountingStorage(FileSystemStorage):
+    """The file-system storage, noting each call that would be a round trip to an object store."""
+
+    calls = []
+
+    def __getattribute__(self, name):
+        if name in {"save", "open", "exists", "delete", "listdir", "size"}:
+            type(self).calls.append((object.__getattribute__(self, "_allow_overwrite"), name))
+        return object.__getattribute__(self, name)
+
+
+def test_an_upload_costs_one_write_per_file_and_no_existence_checks(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tests.test_renditions.CountingStorage"},
+        "renditions": {
+            "BACKEND": "tests.test_renditions.CountingStorage",
+            "OPTIONS": {"allow_overwrite": True},
+        },
+    }
+    calls = CountingStorage.calls
+    calls.clear()
+    photo = make_photo(size=(1600, 1000))
+    originals = [name for overwrite, name in calls if not overwrite]
+    renditions = [name for overwrite, name in calls if overwrite]
+    # The original: one write (whose unique name Django checks once) and one read to make the renditions.
+    assert sorted(originals) == ["exists", "open", "save"]
+    # Nine renditions, nine writes, one listing to find leftovers: no exists-delete-save per file.
+    assert sorted(renditions) == ["listdir"] + ["save"] * 9
+    calls.clear()
+    photo.focal_y = 0.2
+    save_and_commit(photo)
+    # The original read once, the new social image written, the old one deleted.
+    assert sorted(name for _, name in calls) == ["delete", "listdir", "open", "save"]

@@ -31,7 +31,7 @@ def picture(photo, sizes=DEFAULT_SIZES, loading="lazy", fetchpriority=None, alt=
     alt = photo.alt_text if alt is None else alt
     if fetchpriority is None and loading == "eager":
         fetchpriority = "high"
-    renditions = photo.renditions or {}
+    renditions = images.current(photo)
     jpegs = renditions.get("jpeg")
     if jpegs:
         largest = jpegs[-1]

@@ -69,11 +69,10 @@ class DemoLoader:
             name = f"demo-{key}.jpg"
             # A named file, or Django cannot store the width and height (and
             # would then open the file to measure it on every page view).
-            photo.image.save(name, ContentFile(pictures.render(spec["scene"]), name=name), save=False)
-            self.saved_files.append(photo.image.name)
-            # Saving through the model makes the renditions.
+            photo.image = ContentFile(pictures.render(spec["scene"]), name=name)
+            # Saving through the model stores the file; renditions follow the commit.
             photo.save()
-            self.saved_files.extend(_file_names(photo.renditions))
+            self.saved_files.append(photo.image.name)
             self.photos[key] = photo
             self.created["photos"] += 1
         return self.photos[key]

@@ -18,15 +18,13 @@ class Command(BaseCommand):
         photos = Photo.objects.order_by("pk")
         if ids:
             photos = photos.filter(pk__in=ids)
-        counts = {"made": 0, "current": 0, "failed": 0}
+        counts = {"made": 0, "current": 0, "failed": 0, "gone": 0}
         for photo in photos.iterator():
             # Files lost from storage (a restored database, a new bucket) are remade too.
-            status = images.refresh_renditions(photo, force=force or bool(images.missing_files(photo)))
-            if status != "current":
-                Photo.objects.filter(pk=photo.pk).update(renditions=photo.renditions)
+            status = images.refresh(photo.pk, force=force or bool(images.missing_files(photo)))
             if status == "failed":
                 self.stderr.write(f"Photo {photo.pk} ({photo.image.name}): could not make renditions.")
-            counts[status] += 1
+            counts["made" if status in ("made", "superseded") else status] += 1
         self.stdout.write(
             f"Renditions made for {counts['made']} photo(s); {counts['current']} already up to date; "
             f"{counts['failed']} failed."
