@@ -257,3 +257,48 @@ def test_demo_content_comes_with_its_quote_cards():
     assert sorted(with_cards.values_list("kind", flat=True)) == ["answer", "quote", "quote"]
     for block in with_cards:
         assert {stored_card(block, kind).size for kind in SIZES} == set(SIZES.values())
+
+
+@pytest.mark.django_db
+def test_saving_in_the_admin_makes_the_card_and_shows_it_beside_its_quote(
+    client, django_capture_on_commit_callbacks
+):
+    from .test_admin import BrowserForm, change_url
+
+    article = make_article(status="draft")
+    answer = article.blocks.get(kind="answer", position=2)
+    client.force_login(editor())
+    form = BrowserForm(client.get(change_url(article)), "article_form")
+    row = form.row_for("blocks", answer.pk)
+    form[f"blocks-{row}-quote"] = "Answer 1, second paragraph."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        form.save(client, change_url(article))
+
+    answer.refresh_from_db()
+    html = client.get(change_url(article)).content.decode()
+    assert f'<img src="{cards.card_url(answer)}"' in html
+
+
+@pytest.mark.django_db
+def test_a_quote_too_long_is_refused_in_the_admin_and_kept_on_the_form(client):
+    from .test_admin import BrowserForm, change_url
+
+    article = make_article(status="draft")
+    answer = article.blocks.get(kind="answer", position=2)
+    long_answer = "<p>" + "The river keeps going past every town. " * 12 + "</p>"
+    Block.objects.filter(pk=answer.pk).update(text=long_answer)
+    client.force_login(editor())
+    form = BrowserForm(client.get(change_url(article)), "article_form")
+    row = form.row_for("blocks", answer.pk)
+    too_long = " ".join(["The river keeps going past every town."] * 12)
+    form[f"blocks-{row}-quote"] = too_long
+
+    response = form.post(client, change_url(article))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "too long for a card" in html
+    assert too_long in html
+    answer.refresh_from_db()
+    assert answer.quote == ""

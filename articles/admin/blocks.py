@@ -4,8 +4,9 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 
-from .. import workflow
+from .. import cards, workflow
 from ..models import ArticleAuthor, ArticleInterviewee, Block, Correction
 from ..richtext import sanitize
 from .library import PhotoChooserMixin
@@ -13,10 +14,10 @@ from .library import PhotoChooserMixin
 # Which block fields matter for each kind; the admin hides the others (block_fields.js).
 KIND_FIELDS = {
     Block.Kind.QUESTION: ["text"],
-    Block.Kind.ANSWER: ["text", "speaker"],
+    Block.Kind.ANSWER: ["text", "speaker", "quote", "card_preview"],
     Block.Kind.PARAGRAPH: ["text"],
     Block.Kind.PHOTO: ["photo", "caption", "credit"],
-    Block.Kind.QUOTE: ["text", "attribution"],
+    Block.Kind.QUOTE: ["text", "attribution", "card_preview"],
     Block.Kind.HEADING: ["text"],
 }
 
@@ -129,13 +130,36 @@ class ArticleIntervieweeInline(OrderedInlineMixin, admin.TabularInline):
 class BlockInline(OrderedInlineMixin, PhotoChooserMixin, admin.StackedInline):
     model = Block
     form = BlockForm
-    fields = [("order", "kind"), "text", "speaker", "photo", "caption", "credit", "attribution"]
+    fields = [
+        ("order", "kind"),
+        "text",
+        "speaker",
+        "quote",
+        "photo",
+        "caption",
+        "credit",
+        "attribution",
+        "card_preview",
+    ]
+    readonly_fields = ["card_preview"]
     autocomplete_fields = ["speaker"]
     verbose_name = "block"
     verbose_name_plural = "body, in reading order"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("photo", "speaker")
+
+    @admin.display(description="Quote card")
+    def card_preview(self, block):
+        url = cards.card_url(block)
+        if not url:
+            return "Made when the interview is saved." if cards.quote_text(block) else "—"
+        return format_html(
+            '<a href="{}" download><img src="{}" width="300" height="158" alt="Quote card: {}"></a>',
+            url,
+            url,
+            cards.quote_text(block),
+        )
 
 
 class CorrectionInline(ArticlePartMixin, admin.StackedInline):
