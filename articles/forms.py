@@ -86,6 +86,7 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_title",
             "seo_description",
         ]
+        widgets = {"standfirst": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +99,13 @@ class ArticleAdminForm(forms.ModelForm):
         if status is not None and self.user is not None and not workflow.can_publish(self.user):
             status.choices = [c for c in status.choices if c[0] != Article.Status.PUBLISHED]
             status.help_text = "Submit for review when it is ready; an editor publishes it."
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        # taggit keeps the tags that stay where they were; the order entered matters (the kicker).
+        names = self.cleaned_data.get("tags")
+        if "tags" in self.fields and names is not None and list(self.instance.tags.names()) != names:
+            self.instance.tags.set(names, clear=True)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -257,6 +257,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "interview"
         ordering = ["-published_at", "-id"]
         permissions = [("publish_article", "Can publish, unpublish and schedule interviews")]
         constraints = [
@@ -436,7 +437,14 @@ class Block(models.Model):
     # A plain sort key, not unique: the admin renumbers the rows 1..n when it
     # saves them, and rows that tie keep the order they were added in.
     position = models.PositiveIntegerField(default=0, help_text="Blocks are shown in this order.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUESTION)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.QUESTION,
+        help_text="Answer: the interviewee speaking (one block may hold several paragraphs). "
+        "Paragraph: the writer's own narration between questions, such as a scene or context; "
+        "it is not an answer.",
+    )
     text = RichTextField(blank=True)
     speaker = models.ForeignKey(
         Person,

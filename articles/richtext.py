@@ -58,6 +58,8 @@ _cleaner = nh3.Cleaner(
     strip_comments=True,
 )
 
+# A paragraph with nothing to read: pasted lines holding only a non-breaking space, say.
+_BLANK_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br>|</?(?:strong|em|b|i)>)*</p>")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Elements whose opening tag ends an open one of the same kind (<li>a<li>b).
@@ -132,7 +134,8 @@ def sanitize(value):
     if cleaned is not None:
         return cleaned
     check_limits(value)
-    cleaned = _cleaner.clean(clean_text(value)).strip()
+    cleaned = _cleaner.clean(clean_text(value))
+    cleaned = _BLANK_PARAGRAPH.sub("", cleaned).strip()
     if not plain_text(cleaned).strip():
         cleaned = ""
     _recent.remember(value, cleaned)

@@ -116,7 +116,8 @@ class TagNamesField(forms.Field):
             lookup |= Q(name__iexact=name)
         for existing in Tag.objects.filter(lookup).values_list("name", flat=True):
             names[existing.lower()] = existing
-        return sorted(names.values(), key=str.lower)
+        # In the order entered: the first tag is the interview's kicker.
+        return list(names.values())
 
     def validate(self, value):
         super().validate(value)
@@ -138,4 +139,4 @@ class TagNamesField(forms.Field):
             data = self.to_python(data)
         except ValidationError:
             return True
-        return sorted((getattr(tag, "name", tag) for tag in initial or []), key=str.lower) != data
+        return [getattr(tag, "name", tag) for tag in initial or []] != data

@@ -14,11 +14,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag
 
-from .. import cards, previews, workflow
+from .. import cards, previews, seo, workflow
 from ..forms import ArticleAdminForm
 from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction
 from ..tagging import as_typed
@@ -60,6 +61,20 @@ reversion.register(ArticleAuthor)
 reversion.register(ArticleInterviewee)
 reversion.register(Correction)
 reversion.register(Article, follow=["blocks", "author_links", "interviewee_links", "corrections"])
+
+
+def saved_message(article, *, was_public=False):
+    """After a save, where the interview stands, in the desk's words."""
+    title = f"“{article.title}”"
+    if article.is_public:
+        url = seo.absolute(article.get_absolute_url())
+        said = "Saved: the changes to {} are live at {}." if was_public else "Published: {} is live at {}."
+        return format_html(said, title, format_html('<a href="{}">{}</a>', url, url))
+    if article.is_scheduled:
+        return f"Scheduled for {workflow.format_when(article.published_at)}: {title} goes live then."
+    if article.status == Article.Status.REVIEW:
+        return f"Saved, in review: {title}. Readers cannot see it until an editor publishes it."
+    return f"Saved as draft: {title}. Readers cannot see it."
 
 
 @admin.register(Article)
@@ -151,6 +166,16 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
         super().save_model(request, obj, form, change)
         before = before or {"status": Article.Status.DRAFT, "published_at": None}
         obj.workflow_event = workflow.describe_transition(before["status"], before["published_at"], obj)
+        request.desk_saved_message = saved_message(
+            obj, was_public=before["status"] == Article.Status.PUBLISHED
+        )
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's "The interview … was changed successfully" becomes what happened to it.
+        saved = getattr(request, "desk_saved_message", None)
+        if saved and level == messages.SUCCESS:
+            message, request.desk_saved_message = saved, None
+        return super().message_user(request, message, level, *args, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -215,7 +240,8 @@ class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
                 widget=TagAutocomplete(db_field, self.admin_site),
                 required=False,
                 label="Tags",
-                help_text="Pick existing tags or type a new one and press Enter.",
+                help_text="The first tag is the kicker shown above the headline. "
+                "Pick existing tags or type a new one and press Enter.",
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
