@@ -32,6 +32,7 @@ from .blocks import (
     save_in_submitted_order,
 )
 from .editor_csp import NoncedMediaMixin
+from .importing import ImportMixin
 from .library import PhotoChooserMixin
 from .quote_cards import cards_view
 
@@ -78,7 +79,7 @@ def saved_message(article, *, was_public=False):
 
 
 @admin.register(Article)
-class ArticleAdmin(NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
+class ArticleAdmin(ImportMixin, NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
     form = ArticleAdminForm
     inlines = [ArticleIntervieweeInline, ArticleAuthorInline, BlockInline, CorrectionInline]
     list_display = [
