@@ -79,7 +79,16 @@ def test_fixing_kinds_joining_and_splitting_then_creating_the_draft(admin_client
     form["rows-5-text"] = "Now the dragons are data.\n\nWe still draw them by hand."  # Split.
     response = form.post(admin_client, IMPORT_URL, button="_update")
     form = BrowserForm(response, "import_review")
-    assert kinds(form) == ["title", "standfirst", "question", "answer", "question", "answer", "answer", "paragraph"]
+    assert kinds(form) == [
+        "title",
+        "standfirst",
+        "question",
+        "answer",
+        "question",
+        "answer",
+        "answer",
+        "paragraph",
+    ]
     assert "Found 2 questions, 3 answer paragraphs and 0 photos." in response.content.decode()
     form["rows-6-join"] = "on"  # Undo the split.
 

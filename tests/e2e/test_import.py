@@ -53,7 +53,9 @@ def test_an_editor_pastes_an_interview_fixes_a_kind_and_creates_the_draft(open_t
 
     page.get_by_role("button", name="Create draft").click()
     expect(page).to_have_url(re.compile(r"/admin/articles/article/\d+/change/$"))
-    expect(page.locator(".messagelist")).to_contain_text("Created the draft “Ilse Marrow: the weather in the archive”")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Created the draft “Ilse Marrow: the weather in the archive”"
+    )
     tab.assert_no_errors()
 
     article = Article.objects.get()
