@@ -5,6 +5,7 @@ Every variable is documented in the README's "Configuration" section.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -92,6 +93,9 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "articles",
 ]
 
@@ -107,9 +111,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "articles.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -225,6 +233,32 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
 # Scheduled interviews are under embargo: only editors read them, unless this is on.
 EMBARGO_READABLE_BY_CONTRIBUTORS = env_bool("EMBARGO_READABLE_BY_CONTRIBUTORS")
+
+# Desk accounts (articles/accounts.py). django-axes counts failed sign-ins per
+# account and per address; either one reaching the limit locks that one out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The pause runs from the lockout: trying again meanwhile (say with the right password) does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The log names the account and the address of each failure (never the password tried).
+AXES_SENSITIVE_PARAMETERS = []
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "articles.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "articles.accounts.client_address"
+# Desk sessions end after this long; Django's two weeks is long for a laptop left open.
+SESSION_COOKIE_AGE = int(float(os.environ.get("ADMIN_SESSION_HOURS", "12")) * 3600)
+# Editors must sign in with a code from an authenticator app (articles/two_factor.py).
+TWO_FACTOR_FOR_EDITORS = env_bool("TWO_FACTOR_FOR_EDITORS")
+OTP_TOTP_ISSUER = SITE_NAME
+# Proxies in front (Varnish, nginx) that append the client's address to
+# X-Forwarded-For; without this, every sign-in seems to come from the proxy.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 # Security. Defaults are production-safe; local development opts out with DEBUG=1.
 # Two deployment shapes (README, "Running in production"): behind a proxy that
