@@ -10,15 +10,18 @@ steps, for the editor who uploaded them only.
 import uuid
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
+from .. import archive
 from ..importing import ImportRefused, detect, read, read_pasted
 from ..importing.builder import bio_of, build, find_people, new_person, standfirst_of, title_of
 from ..importing.document import Kind
@@ -163,7 +166,15 @@ class ReviewForm(forms.Form):
 
 
 class ImportMixin:
-    """Adds the import view to the interviews admin."""
+    """Adds the import view and the export action to the interviews admin."""
+
+    @admin.action(description="Export as an archive (JSON, photos and Markdown)", permissions=["publish"])
+    def export_archive(self, request, queryset):
+        data = archive.export(queryset.order_by("created_at", "id"))
+        name = f"interviews-{timezone.localdate():%Y-%m-%d}.zip"
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     def get_urls(self):
         view = path("import/", self.admin_site.admin_view(self.import_view), name="articles_article_import")

@@ -99,7 +99,7 @@ class ArticleAdmin(ImportMixin, NoncedMediaMixin, PhotoChooserMixin, VersionAdmi
     search_fields = ["title", "standfirst", "blocks__text"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    actions = ["publish_now", "back_to_draft"]
+    actions = ["publish_now", "back_to_draft", "export_archive"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "lead_photo", "tags"]}),

@@ -49,6 +49,8 @@ FURNITURE = re.compile(
     r"tweet|comments?|read more|related( articles| stories)?|back to top|skip to( main)? content)\s*[:.!…]?$",
     re.I,
 )
+# A published piece's correction or update note ("Correction (12 May): …"): the draft's corrections, not its body.
+CORRECTION_NOTE = re.compile(r"^(?:correction|update|clarification)\b[^:.]{0,40}:\s+\S", re.I)
 BYLINE = re.compile(r"^(?:by|interview(?:ed)? by|words by|text by)\s+(?P<names>[^\W\d_][^.!?]{1,120})$", re.I)
 ABOUT_AUTHOR = re.compile(r"^about the (?:author|interviewer)s?\s*[:.]?\s*(?P<rest>.*)$", re.I | re.S)
 CREDIT = re.compile(
@@ -171,6 +173,11 @@ def _furniture_byline_bio(paragraphs):
             paragraph.kind, paragraph.reason = Kind.BIO, "after “About the author”"
         elif FURNITURE.match(text):
             paragraph.kind, paragraph.reason = Kind.DROP, "page furniture"
+        elif CORRECTION_NOTE.match(text):
+            paragraph.kind, paragraph.reason = (
+                Kind.DROP,
+                "a correction note: add it to the draft's corrections",
+            )
         elif index < 6 and BYLINE.match(text) and _words(text) <= 12:
             paragraph.kind, paragraph.reason = Kind.BYLINE, "“By …” line"
 
