@@ -6,27 +6,26 @@ Both show the article page with ``noindex`` and ``Cache-Control: private,
 no-store``, and without the related interviews, so nothing else leaks.
 """
 
-import uuid
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from . import workflow
+from .links import LinkSigner, unavailable
 from .models import Article, PreviewLink
 from .views import render_article_page
 
-_signer = signing.Signer(salt="articles.previews")
+_signer = LinkSigner(salt="articles.previews")
 
 
 def link_token(link):
-    return _signer.sign(str(link.key))
+    return _signer.token(link)
 
 
 def link_url(link):
@@ -55,18 +54,11 @@ def admin_preview(request, article_id):
 
 
 def shared_preview(request, token):
-    try:
-        key = uuid.UUID(_signer.unsign(token))
-    except (signing.BadSignature, ValueError):
-        raise Http404("No preview at this address.") from None
-    link = PreviewLink.objects.filter(key=key).first()
+    link = _signer.find(PreviewLink.objects.all(), token)
     if link is None:
         raise Http404("No preview at this address.")
     if not link.is_valid:
-        response = render(request, "articles/preview_unavailable.html", {"link": link}, status=410)
-        response["X-Robots-Tag"] = "noindex"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return unavailable(request, link, noun="preview", link_name="preview link")
     return _preview_response(request, link.article_id)
 
 
