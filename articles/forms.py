@@ -83,6 +83,8 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
             "featured",
+            "authorization_required",
+            "show_authorized_line",
             "seo_title",
             "seo_description",
         ]
@@ -127,6 +129,8 @@ class ArticleAdminForm(forms.ModelForm):
         editors_only = {
             "published_at": "Only editors can set the publication time.",
             "featured": "Only editors can feature an interview on the home page.",
+            "authorization_required": "Only editors can decide whether an interview needs authorization.",
+            "show_authorized_line": "Only editors can decide what readers are told about authorization.",
         }
         for name, refusal in editors_only.items():
             if name in self.changed_data:
@@ -161,7 +165,7 @@ class ArticleAdminForm(forms.ModelForm):
                 return  # Its own errors come first; the check runs once they are fixed.
             rows[formset.model] = _kept_rows(formset)
         candidate = copy.copy(self.instance)
-        for name in ("title", "standfirst", "lead_photo"):
+        for name in ("title", "standfirst", "lead_photo", "authorization_required"):
             if name in cleaned_data:
                 setattr(candidate, name, cleaned_data[name])
         authors = rows.get(ArticleAuthor)

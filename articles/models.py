@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from . import cards, images
+from .links import ExpiringLink
 from .richtext import RichTextField, plain_text
 from .text import CleanCharField, CleanTextField, is_web_address, link_lines, validate_links
 
@@ -155,6 +156,11 @@ def delete_photo_files(sender, instance, **kwargs):
     images.renditions.delete_files_after_commit(instance)
 
 
+def authorization_required_default():
+    # New interviews follow the site's setting; each interview's switch then decides.
+    return settings.AUTHORIZATION_REQUIRED
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The only definition of what a reader may see."""
@@ -242,6 +248,18 @@ class Article(models.Model):
         help_text="Leave empty to use the standfirst.",
     )
     featured = models.BooleanField(default=False, help_text="Featured interviews lead the home page.")
+    authorization_required = models.BooleanField(
+        "requires authorization",
+        default=authorization_required_default,
+        help_text="When ticked, the interview cannot be published until every interviewee you asked "
+        "has approved the current text of their answers.",
+    )
+    show_authorized_line = models.BooleanField(
+        "say that it was authorized",
+        default=False,
+        help_text="Shows “This interview was authorized by its subject” under the interview, "
+        "once every interviewee asked has approved it.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -560,17 +578,10 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
 
 
-class PreviewLink(models.Model):
+class PreviewLink(ExpiringLink):
     """A shareable, expiring, revocable link to preview an unpublished interview."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
-    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -578,6 +589,6 @@ class PreviewLink(models.Model):
     def __str__(self):
         return f"Preview of {self.article} until {self.expires_at:%Y-%m-%d}"
 
-    @property
-    def is_valid(self):
-        return self.revoked_at is None and self.expires_at > timezone.now()
+
+# Models of their own concern, imported here so that Django finds them.
+from .authorization import AuthorizationEvent, AuthorizationRequest, Suggestion  # noqa: E402, F401

@@ -36,6 +36,7 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
 # Shared preview links of unpublished interviews live under this path.
 PREVIEW_PATH = "/preview/"
+AUTHORIZATION_PATH = "/authorize/"
 
 
 def w3c_datetime(value):
@@ -217,6 +218,7 @@ def robots_txt(request):
     context = {
         "admin": reverse("admin:index"),
         "preview": PREVIEW_PATH,
+        "authorization": AUTHORIZATION_PATH,
         "sitemaps": [settings.SITE_URL + reverse(f"articles:{name}") for name in ("sitemap", "sitemap_news")],
     }
     response = render(request, "sitemaps/robots.txt", context, content_type="text/plain; charset=utf-8")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, previews, sitemaps, views
+from . import authorization_views, feeds, previews, sitemaps, views
 
 app_name = "articles"
 
@@ -27,4 +27,8 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     # Shareable preview links; robots.txt keeps crawlers out of /preview/.
     path("preview/<str:token>/", previews.shared_preview, name="preview"),
+    # The interviewee's personal authorization link; robots.txt keeps crawlers out of /authorize/.
+    path("authorize/<str:token>/", authorization_views.read, name="authorize"),
+    path("authorize/<str:token>/changes/", authorization_views.changes, name="authorize_changes"),
+    path("authorize/<str:token>/approve/", authorization_views.approve, name="authorize_approve"),
 ]

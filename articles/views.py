@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from . import seo
+from . import authorization, seo
+from .links import make_private
 from .models import (
     Article,
     ArticleAuthor,
@@ -118,11 +119,15 @@ def article_detail(request, slug):
     return render_article_page(request, article)
 
 
-def render_article_page(request, article, *, preview=False):
-    """The interview page for an article already fetched (public view and previews).
+def render_article_page(
+    request, article, *, preview=False, template="articles/article_detail.html", extra_context=None
+):
+    """The interview page for an article already fetched (public view, previews, authorization).
 
     A preview is never indexed or cached, has no share links, and lists no
     related interviews, so it reveals nothing but the article being previewed.
+    The interviewee's authorization page is a preview in a template that
+    extends the article page, with ``extra_context`` of its own.
     """
     # One plain query per kind of row, without prefetch_related's overhead:
     # each query costs more to build than to run, so fewer is faster.
@@ -157,6 +162,7 @@ def render_article_page(request, article, *, preview=False):
         "related": [] if preview else _related(article, tags, interviewee_links, article_url),
         "share": None if preview else {"url": url, "items": share_items(url, article.title)},
         "preview": preview,
+        "authorized_line": authorization.public_line(article, blocks, interviewee_links),
         "meta": seo.article_metadata(
             article,
             authors=authors,
@@ -166,11 +172,9 @@ def render_article_page(request, article, *, preview=False):
             preview=preview,
         ),
     }
-    response = render(request, "articles/article_detail.html", context)
-    if preview:
-        response["X-Robots-Tag"] = "noindex"
-        response["Cache-Control"] = "private, no-store"
-    return response
+    context.update(extra_context or {})
+    response = render(request, template, context)
+    return make_private(response) if preview else response
 
 
 def _people(article):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from . import authorization
 from .models import Article, Correction, Person
 from .richtext import plain_text
 
@@ -87,6 +88,7 @@ def publish_problems(article, *, blocks=None, authors=None, interviewees=None):
         problems.append("at least one author")
     if not interviewees:
         problems.append("at least one interviewee")
+    problems += authorization.publish_problems(article, blocks)
     return problems
 
 

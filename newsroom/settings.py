@@ -260,6 +260,13 @@ OTP_TOTP_ISSUER = SITE_NAME
 # X-Forwarded-For; without this, every sign-in seems to come from the proxy.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
+# Authorization: interviewees approve their answers through a personal link valid this many days.
+AUTHORIZATION_DAYS = int(os.environ.get("AUTHORIZATION_DAYS", "7"))
+# Whether new interviews need their interviewees' approval before they can be published.
+AUTHORIZATION_REQUIRED = env_bool("AUTHORIZATION_REQUIRED")
+# Suggestion forms one link may send per hour: plenty for a person, a wall for a script.
+AUTHORIZATION_SENDS_PER_HOUR = int(os.environ.get("AUTHORIZATION_SENDS_PER_HOUR", "30"))
+
 # Security. Defaults are production-safe; local development opts out with DEBUG=1.
 # Two deployment shapes (README, "Running in production"): behind a proxy that
 # terminates TLS (BEHIND_TLS_PROXY=1), or a plain-http trial (SECURE_SSL_REDIRECT=0),

@@ -5,13 +5,14 @@ import os
 import shutil
 import subprocess
 
+import lxml.html
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from articles import previews
+from articles import authorization, previews
 from articles.models import Article
 from tests.factories import make_article, make_person, make_photo
 
@@ -90,6 +91,21 @@ def site_pages(client):
     expired.revoked_at = timezone.now()
     expired.save()
 
+    # An interviewee's authorization pages, after a round of suggestions.
+    asked_article = make_article(status=Article.Status.DRAFT, questions=3, photos=1, interviewees=speakers)
+    own = asked_article.blocks.filter(kind="answer").first()
+    own.speaker = speakers[0]
+    own.save()
+    asked = authorization.ask(asked_article, speakers[0], user=None)
+    [declined, _] = asked.submit({own: (own.text, "<p>New words.</p>")}, {}, "A note & more.", None)
+    declined.reject(None, None, "Sorry, we keep the original.")
+
+    def authorize_path(name):
+        return reverse(f"articles:{name}", kwargs={"token": authorization.signer.token(asked)})
+
+    unchanged = lxml.html.fromstring(client.get(authorize_path("authorize_changes")).content.decode())
+    unchanged = dict(unchanged.xpath("//form[contains(@class, 'authz-form')]")[0].form_values())
+
     def get(url, status=200):
         response = client.get(url)
         assert response.status_code == status, f"{url} answered {response.status_code}"
@@ -106,6 +122,11 @@ def site_pages(client):
         "tag-page-2": get(reverse("articles:tag", kwargs={"slug": tag_slug}) + "?page=2"),
         "shared-preview": get(preview_path(previews.create_link(draft, None))),
         "preview-revoked": get(preview_path(expired), status=410),
+        "authorization-read": get(authorize_path("authorize")),
+        "authorization-changes": get(authorize_path("authorize_changes")),
+        "authorization-nothing-changed": client.post(
+            authorize_path("authorize_changes"), unchanged
+        ).content.decode(),
         "person-interviewee": get(speakers[0].get_absolute_url()),
         "person-author": get(writers[0].get_absolute_url()),
         "search-results": get(reverse("articles:search") + "?q=water"),

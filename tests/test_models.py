@@ -101,7 +101,7 @@ def test_every_rich_text_field_is_sanitized():
     """Whatever model a rich text field sits on, hostile markup never reaches the database."""
     from django.apps import apps
 
-    from articles.models import Correction, Person
+    from articles.models import AuthorizationRequest, Correction, Person, Suggestion
     from articles.richtext import RichTextField
 
     dirty = '<p onmouseover="x()">Kept<script>alert(1)</script> <a href="javascript:x()">link</a></p>'
@@ -110,6 +110,12 @@ def test_every_rich_text_field_is_sanitized():
         Block: lambda: Block.objects.create(article=article, position=1, kind="answer", text=dirty),
         Person: lambda: Person.objects.create(name="P", slug="p-sanitized", bio=dirty),
         Correction: lambda: Correction.objects.create(article=article, text=dirty),
+        Suggestion: lambda: Suggestion.objects.create(
+            request=AuthorizationRequest.objects.create(
+                article=article, person=article.interviewees.first(), expires_at=timezone.now()
+            ),
+            proposed_text=dirty,
+        ),
     }
     rich_fields = [
         (model, field.name)

@@ -229,6 +229,7 @@ def test_robots_txt(client):
         "Allow: /\n"
         "Disallow: /admin/\n"
         "Disallow: /preview/\n"
+        "Disallow: /authorize/\n"
         f"Sitemap: {SITE}/sitemap.xml\n"
         f"Sitemap: {SITE}/sitemap-news.xml\n"
     )

@@ -24,6 +24,7 @@ from ..forms import ArticleAdminForm
 from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction
 from ..tagging import as_typed
 from ..widgets import ADMIN_CSS, TagAutocomplete, TagNamesField
+from .authorization import AuthorizationPanelMixin
 from .blocks import (
     ArticleAuthorInline,
     ArticleIntervieweeInline,
@@ -79,7 +80,7 @@ def saved_message(article, *, was_public=False):
 
 
 @admin.register(Article)
-class ArticleAdmin(ImportMixin, NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
+class ArticleAdmin(AuthorizationPanelMixin, ImportMixin, NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
     form = ArticleAdminForm
     inlines = [ArticleIntervieweeInline, ArticleAuthorInline, BlockInline, CorrectionInline]
     list_display = [
@@ -104,6 +105,10 @@ class ArticleAdmin(ImportMixin, NoncedMediaMixin, PhotoChooserMixin, VersionAdmi
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "lead_photo", "tags"]}),
         ("Publication", {"fields": ["status", "published_at", "featured"]}),
+        (
+            "Authorization",
+            {"fields": ["authorization_required", "show_authorized_line", "authorization_status"]},
+        ),
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
     ]
 
@@ -140,7 +145,7 @@ class ArticleAdmin(ImportMixin, NoncedMediaMixin, PhotoChooserMixin, VersionAdmi
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
-            readonly += ["published_at", "featured"]
+            readonly += ["published_at", "featured", "authorization_required", "show_authorized_line"]
         return readonly
 
     def get_fieldsets(self, request, obj=None):
