@@ -422,3 +422,24 @@ def test_editable_text_round_trips_lists_and_breaks():
     text = editable_text(html)
     assert text == "Line one\nline two\n\nFirst\nSecond"
     assert to_html(text, html) == html
+
+
+def test_every_form_on_the_authorization_page_carries_its_csrf_token(draft, celine):
+    """With CSRF checks on, as in a browser: asking, deciding and revoking all go through."""
+    import lxml.html
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor())
+    link = authorization.ask(draft, celine, user=editor())
+    suggest(link, answers(draft)[0], "Checked by a browser.")
+    page = lxml.html.fromstring(client.get(review_url(draft)).content.decode())
+    forms = page.xpath("//form[@method='post']")
+    assert len(forms) == 4  # The admin's log out; email again, revoke, decide.
+    for form in forms:
+        assert form.xpath(".//input[@name='csrfmiddlewaretoken']/@value")[0]
+    decide = page.xpath("//form[contains(@class, 'authz-decide')]")[0]
+    data = dict(decide.form_values())
+    data["action"] = "accept"
+    assert client.post(review_url(draft), data).status_code == 302
+    assert Suggestion.objects.get().status == "accepted"

@@ -293,7 +293,9 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             link = get_object_or_404(open_requests(article), pk=request.POST.get("request"))
             if action == "revoke":
                 link.revoke(request.user, request)
-                self.message_user(request, f"Revoked {link.person.name}'s link. It no longer works.")
+                self.message_user(
+                    request, f"Revoked {link.person.name}'s link. It no longer works.", messages.SUCCESS
+                )
             else:
                 link.extend()
                 sent = authorization_mail.send_link(
@@ -315,13 +317,18 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     f"Accepted {suggestion.request.person.name}'s change: it is in the interview now.",
+                    messages.SUCCESS,
                 )
             elif action == "reject":
                 suggestion.reject(request.user, request, reply)
-                self.message_user(request, f"Declined {suggestion.request.person.name}'s suggestion.")
+                self.message_user(
+                    request, f"Declined {suggestion.request.person.name}'s suggestion.", messages.SUCCESS
+                )
             elif action == "reply" and reply:
                 suggestion.answer(request.user, request, reply)
-                self.message_user(request, f"Your reply is on {suggestion.request.person.name}'s page.")
+                self.message_user(
+                    request, f"Your reply is on {suggestion.request.person.name}'s page.", messages.SUCCESS
+                )
             else:
                 self.message_user(request, "Write a reply first, then press “Reply”.", messages.WARNING)
         except AuthorizationError as error:
