@@ -494,11 +494,20 @@ def public_line(article, blocks, interviewee_links):
 
 
 def client_ip(http_request):
-    # REMOTE_ADDR is the address that connected; behind a proxy that is the
-    # proxy's, which the proxy's own log ties to the client.
+    """The visitor's address as the sign-in throttle sees it (TRUSTED_PROXIES), if it is one."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_ipv46_address
+
+    from .accounts import client_address
+
     if http_request is None:
         return None
-    return http_request.META.get("REMOTE_ADDR") or None
+    address = client_address(http_request)
+    try:
+        validate_ipv46_address(address)
+    except ValidationError:
+        return None
+    return address
 
 
 def _day(moment):

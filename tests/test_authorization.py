@@ -398,3 +398,15 @@ def test_the_suggestion_form_is_rate_limited(client, settings, draft, link):
     assert "One too many." in response.content.decode()  # What they typed is still there.
     assert not Suggestion.objects.filter(proposed_text__contains="One too many").exists()
     assert link.events.filter(action=AuthorizationEvent.Action.REFUSED).count() == 1
+
+
+def test_behind_a_trusted_proxy_the_log_has_the_visitors_address(client, settings, draft, link):
+    settings.TRUSTED_PROXIES = 1
+    client.get(path(link), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9")
+    assert link.events.get(action="opened").ip_address == "198.51.100.9"
+    # Something that is not an address is not stored as one (and is no error).
+    draft.title = "A new headline to read"
+    draft.save()
+    response = client.get(path(link), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert response.status_code == 200
+    assert link.events.filter(action="opened").latest("id").ip_address is None

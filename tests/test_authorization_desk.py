@@ -286,7 +286,7 @@ def test_the_desk_list_costs_a_constant_number_of_queries(client, django_assert_
         authorization.ask(article, person, user=editor())
     client.force_login(editor())
     # As in test_workflow, plus the blocks, interviewees and requests of the interviews waiting.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert client.get(reverse("admin:index")).status_code == 200
 
 
@@ -443,3 +443,17 @@ def test_every_form_on_the_authorization_page_carries_its_csrf_token(draft, celi
     data["action"] = "accept"
     assert client.post(review_url(draft), data).status_code == 302
     assert Suggestion.objects.get().status == "accepted"
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_list_of_requests_costs_a_constant_number_of_queries(client, django_assert_num_queries, n):
+    for _ in range(n):
+        person = make_person()
+        authorization.ask(make_article(status="draft", interviewees=[person]), person, user=editor())
+    client.force_login(editor())
+    # Session, user, its two-factor device, permissions (own and groups'); the count, the total
+    # and the page of requests.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("admin:articles_authorizationrequest_changelist"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field-state">Waiting for an answer') == n
