@@ -6,6 +6,7 @@ Every variable is documented in the README's "Configuration" section.
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -100,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so the duration covers everything and every response is logged.
+    "newsroom.operations.RequestLogMiddleware",
     # First, so that every response carries the header, static files included.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -197,16 +200,40 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Where pages load media from when it is not the site itself (a bucket or CDN); the CSP allows it.
+MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "://" in MEDIA_URL else ""
+# Media on an S3-compatible store: setting the bucket switches it on, and
+# django-storages reads these settings under its own names.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    # Plain public addresses: signed ones expire inside feeds and social cards.
+    AWS_QUERYSTRING_AUTH = False
+    # Upload names are unique; never replace a file that has the same name.
+    AWS_S3_FILE_OVERWRITE = False
+    if not MEDIA_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            "With AWS_STORAGE_BUCKET_NAME set, MEDIA_URL must be the public address of the bucket or "
+            "its CDN, for example https://media.example.org/."
+        )
+    AWS_S3_URL_PROTOCOL = f"{urlsplit(MEDIA_URL).scheme}:"
+    AWS_S3_CUSTOM_DOMAIN = MEDIA_URL.split("://", 1)[1].rstrip("/")
+    MEDIA_BACKEND = "storages.backends.s3.S3Storage"
+    RENDITION_OPTIONS = {"file_overwrite": True}
+else:
+    MEDIA_BACKEND = "django.core.files.storage.FileSystemStorage"
+    RENDITION_OPTIONS = {"allow_overwrite": True}
+# Without a web server or object storage in front, the site serves its own media.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME and MEDIA_URL.startswith("/"))
 
-MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
 STORAGES = {
-    "default": {"BACKEND": MEDIA_STORAGE},
+    "default": {"BACKEND": MEDIA_BACKEND},
     # The same place, for renditions: their names come from their content, so
     # writing one again writes the same bytes and needs no exists() check first.
-    "renditions": {
-        "BACKEND": MEDIA_STORAGE,
-        "OPTIONS": {"allow_overwrite": True} if MEDIA_STORAGE.endswith(".FileSystemStorage") else {},
-    },
+    "renditions": {"BACKEND": MEDIA_BACKEND, "OPTIONS": RENDITION_OPTIONS},
     "staticfiles": {
         # Tests use plain storage so they need no collectstatic run.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -300,6 +327,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SERVED_OVER_HTTPS)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SERVED_OVER_HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SERVED_OVER_HTTPS)
+# Load balancers and monitors probe the health check over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -316,7 +345,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Media may come from a bucket or CDN (an absolute MEDIA_URL).
+        "img-src": ["'self'", "data:", *filter(None, [MEDIA_ORIGIN])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
@@ -365,4 +395,32 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request (method, path, status, duration); REQUEST_LOG_LEVEL=WARNING silences it.
+        "newsroom.requests": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
+    },
 }
+
+# Errors reach someone: Django mails tracebacks of 500s to ADMINS ("Name <address>, ...").
+ADMINS = [getaddresses([entry])[0] for entry in env_list("ADMINS")]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SERVER_EMAIL)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+
+# Optional error reporting to Sentry (or a compatible service).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        # Readers' addresses and cookies stay here.
+        send_default_pii=False,
+        traces_sample_rate=0,
+    )

@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles import two_factor
+from newsroom import operations
 
 admin.site.site_header = f"{settings.SITE_NAME} desk"
 admin.site.site_title = f"{settings.SITE_NAME} desk"
@@ -11,9 +11,12 @@ admin.site.index_title = "Interviews, people and photos"
 
 urlpatterns = [
     path("admin/two-factor/", include(two_factor.urls)),
+    path("healthz", operations.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Files on this machine's disk with no web server in front (README, "Running in production").
+    prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.insert(0, re_path(rf"^{prefix}(?P<path>.+)$", operations.media, name="media"))

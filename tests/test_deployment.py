@@ -49,6 +49,7 @@ def settings_under(**values):
         "CSRF_COOKIE_SECURE",
         "SECURE_HSTS_SECONDS",
         "CSRF_TRUSTED_ORIGINS",
+        "MEDIA_ORIGIN",
     ]
     code = (
         "import json, newsroom.settings as s; "
