@@ -36,7 +36,7 @@ FORMAT = "newsroom-archive"
 VERSION = 1
 MANIFEST = "archive.json"
 # Recomputed by the site that restores the archive.
-DERIVED = {"renditions", "cards"}
+DERIVED = {"renditions", "cards", "body_version"}
 # Not part of what an interview is: links and accounts of the site that exported it.
 SKIPPED = {"image", "created_by", "article", "lead_photo", "portrait", "person", "speaker", "photo"}
 

@@ -30,9 +30,9 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.gzip import gzip_page
 from taggit.models import Tag
 
-from . import images
-from .models import Article, Block, Person
-from .richtext import plain_text
+from . import images, rendering
+from .models import Article, Person
+from .rendering import FEED_IMAGE_WIDTH, feed_figure
 from .seo import LOGO_STATIC_PATH, absolute
 from .text import xml_safe
 
@@ -40,8 +40,6 @@ FEED_LENGTH = 20
 # Feed readers poll; five minutes keeps a new interview prompt without
 # rebuilding the feed for every poll.
 FEED_MAX_AGE = 300
-# Wide enough for any reader's column, small enough for a mobile download.
-FEED_IMAGE_WIDTH = 1200
 # RSS channel images may be at most 144 pixels wide.
 CHANNEL_IMAGE = ("feeds/icon-144.png", 144, 144)
 ICON = "feeds/icon-512.png"
@@ -239,71 +237,15 @@ def photo_image(photo):
     return image
 
 
-def figure(photo, caption, credit=None):
-    image = images.rendition(photo, FEED_IMAGE_WIDTH)
-    if not image:
-        return None
-    return {
-        "url": image["url"],
-        "width": image["width"],
-        "height": image["height"],
-        "alt": photo.alt_text,
-        "caption": caption,
-        "credit": photo.credit if credit is None else credit,
-        "mime_type": image["type"],
-    }
-
-
-def _absolute_links(text):
-    # Editors may link to pages of the site by path; a feed reader would
-    # resolve those against its own address. Stored rich text is sanitized,
-    # so every attribute is written as href="...".
-    return text.replace('href="/', f'href="{settings.SITE_URL}/')
-
-
-def _bold(text):
-    # Feed readers drop stylesheets, so questions are set apart in bold.
-    # Stored rich text is sanitized: its <p> tags carry no attributes.
-    return text.replace("<p>", "<p><strong>").replace("</p>", "</strong></p>")
-
-
-def _with_speaker(text, name):
-    label = f"<strong>{escape(name)}:</strong> "
-    if text.startswith("<p>"):
-        return text.replace("<p>", f"<p>{label}", 1)
-    return f"<p>{label}</p>{text}"
-
-
-def item_body(article):
+def item_body(article, body):
     """The whole interview as HTML for feed readers, with absolute URLs only."""
-    interviewee_links = list(article.interviewee_links.all())
-    show_speakers = len(interviewee_links) > 1
-    parts = []
-    for block in article.blocks.all():
-        if block.is_unfilled_slot:
-            continue  # Subscribers see a photo slot once its photo is chosen.
-        part = {"kind": block.kind, "html": _absolute_links(block.text)}
-        if block.kind == Block.Kind.PHOTO:
-            part["figure"] = figure(block.photo, block.display_caption, block.display_credit)
-        elif block.kind == Block.Kind.QUESTION:
-            part["html"] = _bold(part["html"])
-        elif block.kind == Block.Kind.ANSWER and show_speakers and block.speaker:
-            part["html"] = _with_speaker(part["html"], block.speaker.name)
-        elif block.kind == Block.Kind.HEADING:
-            part["text"] = plain_text(block.text)
-        elif block.kind == Block.Kind.QUOTE:
-            part["attribution"] = block.attribution
-        parts.append(part)
-    corrections = list(article.corrections.all())
-    for correction in corrections:
-        correction.html = _absolute_links(correction.text)
     lead = article.lead_photo if article.shows_lead_photo else None
     context = {
         "article": article,
-        "lead": figure(lead, lead.caption) if lead else None,
-        "interviewees": [(link.person.name, link.role_line) for link in interviewee_links],
-        "parts": parts,
-        "corrections": corrections,
+        "lead": feed_figure(lead, lead.caption) if lead else None,
+        "interviewee_links": article.interviewee_links.all(),
+        "body": body,
+        "corrections": article.corrections.all(),
         "url": absolute(article.get_absolute_url()),
         "site_name": settings.SITE_NAME,
     }
@@ -342,7 +284,10 @@ class InterviewFeed(Feed):
         return {}
 
     def items(self, obj):
-        return self.interviews(obj).for_feed()[:FEED_LENGTH]
+        articles = list(self.interviews(obj).for_feed()[:FEED_LENGTH])
+        for article, body in zip(articles, rendering.bodies(articles), strict=True):
+            article.body = body
+        return articles
 
     # The channel.
 
@@ -418,11 +363,11 @@ class InterviewFeed(Feed):
         authors = [link.person for link in article.author_links.all()]
         cover = article.cover_photo
         return {
-            "content_html": item_body(article),
+            "content_html": item_body(article, article.body),
             "authors": [
                 {"name": person.name, "url": absolute(person.get_absolute_url())} for person in authors
             ],
-            "media": figure(cover, cover.caption) if cover else None,
+            "media": feed_figure(cover, cover.caption) if cover else None,
         }
 
 

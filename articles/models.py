@@ -179,16 +179,26 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """The interview with its lead photo; render_article_page loads the rest, one query per kind."""
-        return self.select_related("lead_photo")
+        """The interview with what its page shows (``page_prefetches()``) but its body, tags and related."""
+        return self.select_related("lead_photo").prefetch_related(*page_prefetches())
 
     def for_feed(self):
-        """Everything a feed item carries (the whole interview), in a constant number of queries."""
-        return self.for_listing().prefetch_related(
-            models.Prefetch("blocks", queryset=Block.objects.select_related("photo", "speaker")),
-            "tags",
-            "corrections",
-        )
+        """Everything a feed item carries but its body (see rendering.bodies), in a constant number of queries."""
+        return self.for_listing().prefetch_related("tags", "corrections", photo_blocks_prefetch())
+
+
+def page_prefetches():
+    """What the interview page shows besides the article's row, one query per kind.
+
+    Not the tags: taggit keeps the order they were entered in (the first is
+    the kicker) only when asked for one interview's.
+    """
+    return [
+        models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person__portrait")),
+        models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+        "corrections",
+        photo_blocks_prefetch(),
+    ]
 
 
 def photo_blocks_prefetch():
@@ -269,6 +279,9 @@ class Article(models.Model):
         editable=False,
         help_text="Contributors may edit the drafts they started.",
     )
+    # Replaced by every change to what the body shows, so the rendered body
+    # cached under it is never stale (see rendering.py).
+    body_version = models.UUIDField(default=uuid.uuid4, editable=False)
     # Feed readers identify items by this; it never changes, whatever is edited.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
@@ -302,6 +315,9 @@ class Article(models.Model):
                 self.published_at = timezone.now()
             if self.first_published_at is None:
                 self.first_published_at = self.published_at
+        self.body_version = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_version"}
         super().save(*args, **kwargs)
         if self._loaded_slug and self._loaded_slug != self.slug:
             # Old links keep working: the public view redirects old slugs.

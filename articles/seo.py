@@ -110,13 +110,11 @@ def _add_image(meta, photo):
 
 def article_metadata(article, *, authors, interviewee_links, tags, blocks, preview=False):
     """Meta tags, Open Graph, Twitter card and NewsArticle JSON-LD for an interview."""
-    # The view gives the article and the people their paths (``url``), so
-    # nothing here needs reverse().
-    canonical = absolute(article.url)
+    canonical = absolute(article.get_absolute_url())
     description = article.description
     published = article.published_at
     modified = max(article.updated_at, published) if published and article.updated_at else article.updated_at
-    meta = page_metadata(article.display_title, description, article.url, og_type="article")
+    meta = page_metadata(article.display_title, description, article.get_absolute_url(), og_type="article")
     meta["noindex"] = preview
     cover = article.cover_photo
     if cover and cover.image:
@@ -125,7 +123,7 @@ def article_metadata(article, *, authors, interviewee_links, tags, blocks, previ
         meta["og"].append(("article:published_time", iso(published)))
     if modified:
         meta["og"].append(("article:modified_time", iso(modified)))
-    meta["og"] += [("article:author", absolute(person.url)) for person in authors]
+    meta["og"] += [("article:author", absolute(person.get_absolute_url())) for person in authors]
     meta["og"] += [("article:tag", tag.name) for tag in tags]
 
     # Each photo once, with the caption and credit readers see next to it.
@@ -148,7 +146,8 @@ def article_metadata(article, *, authors, interviewee_links, tags, blocks, previ
         "datePublished": iso(published),
         "dateModified": iso(modified),
         "author": [
-            {"@type": "Person", "name": person.name, "url": absolute(person.url)} for person in authors
+            {"@type": "Person", "name": person.name, "url": absolute(person.get_absolute_url())}
+            for person in authors
         ],
         "about": [_interviewee(link) for link in interviewee_links],
         "publisher": publisher(),
@@ -162,7 +161,7 @@ def article_metadata(article, *, authors, interviewee_links, tags, blocks, previ
 
 def _interviewee(link):
     person = link.person
-    data = {"@type": "Person", "name": person.name, "url": absolute(person.url)}
+    data = {"@type": "Person", "name": person.name, "url": absolute(person.get_absolute_url())}
     # The role alone: the organisation is the affiliation, not part of the title.
     role = link.role or person.role
     if role:

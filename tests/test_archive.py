@@ -45,7 +45,7 @@ def plain_fields(obj, skip=()):
         for field in obj._meta.concrete_fields
         if not field.primary_key
         and not isinstance(field, models.ForeignKey)
-        and field.name not in {"image", "renditions", "cards", *skip}
+        and field.name not in {"image", "renditions", "cards", "body_version", *skip}
     }
 
 

@@ -614,9 +614,10 @@ def make_long_interviews(count, questions, photos, tag, person):
 
 
 # The site feeds: two aggregates (ETag and Last-Modified), the interviews, then
-# one query each for authors, interviewees, blocks (with photos and speakers),
-# tags and corrections. A tag or person feed adds the tag or person and the
-# check that it has a published interview.
+# one query each for authors, interviewees, tags, corrections and photo blocks
+# (for the cover photo); the bodies come rendered from the cache. A tag or
+# person feed adds the tag or person and the check that it has a published
+# interview.
 QUERIES = dict.fromkeys(SITE_FEEDS, 8)
 QUERIES.update({f"/tags/bulk/feed/{fmt}/": 10 for fmt in ("rss", "atom", "json")})
 QUERIES.update({f"/people/bulk-author/feed/{fmt}/": 10 for fmt in ("rss", "atom", "json")})
@@ -629,7 +630,9 @@ def test_query_count_does_not_grow_with_items_blocks_or_photos(
     person = make_person("Bulk Author", slug="bulk-author")
     make_long_interviews(count, questions, photos, "bulk", person)
     assert Block.objects.count() == count * (2 * questions + photos)
-    fetch(client, "/feeds/rss/")  # warms caches that live for the whole process (content types)
+    # The first request renders every body, fetching all their blocks at once.
+    with django_assert_num_queries(9):
+        fetch(client, "/feeds/rss/")
     for url, queries in QUERIES.items():
         with django_assert_num_queries(queries):
             response = fetch(client, url)
@@ -637,6 +640,16 @@ def test_query_count_does_not_grow_with_items_blocks_or_photos(
         body = response.content.decode()
         assert body.count("urn:uuid:") == count, url
         assert body.count("Question 1?") == count, url
+
+
+def test_an_edited_block_reaches_the_feed_at_once(client):
+    article = interview(questions=2)
+    assert "Answer 2, first paragraph." in fetch(client, "/feeds/json/").content.decode()
+    block = article.blocks.get(kind="answer", text__contains="Answer 2")
+    block.text = "<p>Answer 2, corrected.</p>"
+    block.save()
+    body = fetch(client, "/feeds/json/").content.decode()
+    assert "Answer 2, corrected." in body and "Answer 2, first paragraph." not in body
 
 
 # Discovery ---------------------------------------------------------------------------

@@ -57,44 +57,52 @@ def test_the_page_has_share_bars_above_and_below_that_work_without_javascript(cl
     article = make_article(HOSTILE, slug="hostile")
     doc = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
     canonical = "http://127.0.0.1:8000/interviews/hostile/"
-    bars = doc.xpath("//div[contains(@class, 'share ')]")
-    assert [bar.get("class") for bar in bars] == ["share share--top", "share share--bottom"]
-    for bar in bars:
-        links = bar.xpath(".//a")
-        labels = [" ".join(a.text_content().split()) for a in links]
-        assert labels == [
-            "Share on X",
-            "Share on Facebook",
-            "Share on LinkedIn",
-            "Share on Bluesky",
-            "Share on WhatsApp",
-            "Share on Reddit",
-            "Share by Email",
-            "Copy link",
-        ]
-        for a in links[:6]:
-            assert a.get("target") == "_blank" and a.get("rel") == "noopener"
-            assert a.get("href").startswith("https://")
-        assert params(links[0].get("href")) == {"text": HOSTILE, "url": canonical}
-        copy = links[-1]
-        assert copy.get("href") == canonical and copy.get("data-copy") == canonical
-        # The native share sheet is an enhancement the script reveals.
-        assert bar.xpath(".//button[@data-share-url]/@hidden") == [""]
+    top, bottom = doc.xpath("//div[contains(@class, 'share ')]")
+    assert (top.get("class"), bottom.get("class")) == ("share share--top", "share share--bottom")
+    # Above the interview, a way to the full bar below (the script opens the share menu instead).
+    (share, copy) = top.xpath(".//a")
+    assert (share.get("href"), share.text_content()) == ("#share-bottom", "Share…")
+    assert bottom.get("id") == "share-bottom" and share.get("data-share-url") == canonical
+    assert copy.get("href") == canonical and copy.get("data-copy") == canonical
+    links = bottom.xpath(".//a")
+    labels = [" ".join(a.text_content().split()) for a in links]
+    assert labels == [
+        "Share on X",
+        "Share on Facebook",
+        "Share on LinkedIn",
+        "Share on Bluesky",
+        "Share on WhatsApp",
+        "Share on Reddit",
+        "Share by Email",
+        "Copy link",
+    ]
+    for a in links[:6]:
+        assert a.get("target") == "_blank" and a.get("rel") == "noopener"
+        assert a.get("href").startswith("https://")
+    assert params(links[0].get("href")) == {"text": HOSTILE, "url": canonical}
+    copy = links[-1]
+    assert copy.get("href") == canonical and copy.get("data-copy") == canonical
+    # The native share sheet is an enhancement the script reveals.
+    assert bottom.xpath(".//button[@data-native-url]/@hidden") == [""]
 
 
 @pytest.mark.django_db
-def test_each_question_shares_its_own_anchor_with_the_question_as_text(client):
+def test_each_question_has_a_link_and_points_the_one_share_menu_at_itself(client):
     article = make_article("Plain title", slug="plain", questions=3)
     doc = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
     question = doc.xpath("//div[@id='q-2']")[0]
-    x = question.xpath(".//details[@class='qa-q__share']//a[contains(@class, 'share__link--x')]/@href")[0]
-    assert params(x) == {
-        "text": "Question 2? (Plain title)",
-        "url": "http://127.0.0.1:8000/interviews/plain/#q-2",
-    }
-    link = question.xpath(".//a[@class='qa-q__link']")[0]
-    assert link.get("href") == "#q-2"
-    assert link.get("data-copy") == "http://127.0.0.1:8000/interviews/plain/#q-2"
+    # Without script the question's link still works: it is a plain anchor.
+    assert question.xpath(".//a[@class='qa-q__link']/@href") == ["#q-2"]
+    # The Share button is the script's to add: without script there is no menu to open.
+    assert question.xpath(".//button") == []
+    # No network links under the questions: one menu for all of them, which the script fills
+    # with the share bar's links, made from their address templates.
+    assert doc.xpath("//div[@class='article__body']//a[contains(@class, 'share__link')]") == []
+    (menu,) = doc.xpath("//dialog[@id='share-menu']")
+    assert menu.get("data-share-title") == "Plain title" and menu.xpath(".//a") == []
+    templates = doc.xpath("//div[@id='share-bottom']//a/@data-share-href")
+    assert templates[0] == "https://x.com/intent/post?text={t}&url={u}"
+    assert len(templates) == 7
 
 
 @pytest.mark.django_db

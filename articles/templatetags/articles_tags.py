@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from articles import rendering
+
 register = template.Library()
 
 
@@ -25,3 +27,9 @@ def page_url(request, param, number):
         query[param] = number
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else request.path
+
+
+@register.filter
+def absolute_links(stored_html):
+    """Stored rich text with the site's own links made absolute, for feed readers."""
+    return rendering.absolute_links(stored_html)

@@ -4,10 +4,7 @@ Everything reads ``Photo.renditions``, made when the photo was saved, so these
 tags run no query and touch the storage only through ``storage.url()``.
 """
 
-from html import escape
-
 from django import template
-from django.utils.safestring import mark_safe
 
 from articles import images
 
@@ -16,52 +13,56 @@ register = template.Library()
 DEFAULT_SIZES = "(min-width: 50rem) 46rem, 100vw"
 
 
-@register.simple_tag
-def picture(photo, sizes=DEFAULT_SIZES, loading="lazy", fetchpriority=None, alt=None, css_class=""):
+@register.inclusion_tag("includes/_picture.html")
+def picture(
+    photo, sizes=DEFAULT_SIZES, loading="lazy", fetchpriority=None, alt=None, css_class="", max_width=None
+):
     """A <picture> with WebP and JPEG srcsets, or a plain <img> of the original if there are no renditions.
 
     loading="eager" is for the photo at the top of the page; it also asks for
-    high fetch priority unless ``fetchpriority`` says otherwise.
+    high fetch priority unless ``fetchpriority`` says otherwise. ``max_width``
+    leaves out renditions wider than a small picture (a thumbnail) ever needs.
     """
     if not photo or not photo.image:
-        return ""
+        return {"photo": None}
     # Partials pass "" for arguments their caller left out.
-    sizes = sizes or DEFAULT_SIZES
     loading = loading or "lazy"
-    alt = photo.alt_text if alt is None else alt
     if fetchpriority is None and loading == "eager":
         fetchpriority = "high"
-    renditions = images.current(photo)
-    jpegs = renditions.get("jpeg")
-    if jpegs:
-        largest = jpegs[-1]
-        fallback = next((item for item in jpegs if item["width"] >= 800), largest)
-        src, width, height = images.storage_url(fallback["name"]), largest["width"], largest["height"]
-    else:
-        src, width, height = photo.image.url, photo.width, photo.height
-    attributes = {
-        "src": src,
-        "srcset": images.srcset(photo, "jpeg") if jpegs else None,
-        "sizes": sizes if jpegs else None,
-        "width": width,
-        "height": height,
-        "alt": alt,
-        "class": css_class or None,
+    picture = {
+        "photo": photo,
+        "alt": photo.alt_text if alt is None else alt,
+        "sizes": sizes or DEFAULT_SIZES,
+        "css_class": css_class,
         "loading": loading,
         "fetchpriority": fetchpriority,
-        "decoding": "async",
     }
-    # Built with escape() rather than format_html(): this runs for every photo
-    # on every page, and format_html's lazy-string handling was half its cost.
-    pairs = (f'{name}="{escape(str(value))}"' for name, value in attributes.items() if value is not None)
-    img = f"<img {' '.join(pairs)}>"
+    renditions = images.current(photo)
+    jpegs = _up_to(renditions.get("jpeg"), max_width)
     if not jpegs:
-        return mark_safe(img)
-    webp = ""
-    if renditions.get("webp"):
-        webp_srcset = escape(images.srcset(photo, "webp"))
-        webp = f'<source type="image/webp" srcset="{webp_srcset}" sizes="{escape(sizes)}">'
-    return mark_safe(f"<picture>{webp}{img}</picture>")
+        return {**picture, "src": photo.image.url, "width": photo.width, "height": photo.height}
+    largest = renditions["jpeg"][-1]
+    fallback = next((item for item in jpegs if item["width"] >= 800), jpegs[-1])
+    return {
+        **picture,
+        "src": images.storage_url(fallback["name"]),
+        # The intrinsic size of the photo (its aspect ratio), whichever file the browser picks.
+        "width": largest["width"],
+        "height": largest["height"],
+        "jpeg_srcset": _srcset(jpegs),
+        "webp_srcset": _srcset(_up_to(renditions.get("webp"), max_width)),
+    }
+
+
+def _up_to(items, max_width):
+    # Always at least the smallest, however small the limit.
+    if not items or not max_width:
+        return items or []
+    return [item for item in items if item["width"] <= max_width] or items[:1]
+
+
+def _srcset(items):
+    return ", ".join(f"{images.storage_url(item['name'])} {item['width']}w" for item in items)
 
 
 @register.simple_tag

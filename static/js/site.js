@@ -26,18 +26,7 @@
     }, 2500);
   }
 
-  // "Copy link" and each question's link: copy the absolute address.
-  document.addEventListener("click", function (event) {
-    var control = event.target.closest("[data-copy]");
-    if (!control || !navigator.clipboard) {
-      return;
-    }
-    var url = control.getAttribute("data-copy");
-    var isAnchor = control.getAttribute("href").charAt(0) === "#";
-    if (!isAnchor) {
-      // The link points at this very page; copying is what the reader wants.
-      event.preventDefault();
-    }
+  function copy(control, url) {
     navigator.clipboard.writeText(url).then(
       function () {
         flash(control, "Link copied");
@@ -47,19 +36,133 @@
         announce("Could not copy the link. Copy it from the address bar.");
       }
     );
+  }
+
+  function nativeShare(data) {
+    navigator.share(data).catch(function () {
+      // The reader closed the sheet: nothing to do.
+    });
+  }
+
+  var canonical = document.querySelector('link[rel="canonical"]');
+
+  // "Copy link" copies the page's address; each question's link (an anchor,
+  // which still moves to the question) copies the question's address.
+  document.addEventListener("click", function (event) {
+    var control = event.target.closest("[data-copy], .qa-q__link");
+    if (!control || !navigator.clipboard) {
+      return;
+    }
+    var url = control.getAttribute("data-copy");
+    if (url === null) {
+      url = canonical.href.split("#")[0] + control.getAttribute("href");
+    } else {
+      // The link points at this very page; copying is what the reader wants.
+      event.preventDefault();
+    }
+    copy(control, url);
   });
 
-  // The native share sheet, where the browser has one.
+  // The native share sheet of the page's share bars, where the browser has one.
   if (navigator.share) {
-    document.querySelectorAll("[data-share-url]").forEach(function (button) {
+    document.querySelectorAll(".share [data-native-url]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
-        navigator
-          .share({ title: button.getAttribute("data-share-title"), url: button.getAttribute("data-share-url") })
-          .catch(function () {
-            // The reader closed the sheet: nothing to do.
-          });
+        nativeShare({ title: button.getAttribute("data-share-title"), url: button.getAttribute("data-native-url") });
       });
     });
   }
+
+  // One share menu for the page and every question: a control with
+  // data-share-url (each question's Share button, the compact bar's "Share…")
+  // points the menu at its address, then opens it.
+  var menu = document.getElementById("share-menu");
+  if (!menu || !menu.showModal) {
+    return;
+  }
+  var opener = null;
+  var current = null;
+  var title = menu.getAttribute("data-share-title");
+  var heading = menu.querySelector(".share-menu__title");
+  var native = menu.querySelector(".share__native");
+  var touch = window.matchMedia("(pointer: coarse)").matches;
+  // The menu's links are the full share bar's, pointed elsewhere when it opens.
+  var links = menu.querySelector("[data-share-menu-links]");
+  document.querySelectorAll("#share-bottom [data-share-href]").forEach(function (link) {
+    var item = document.createElement("li");
+    item.appendChild(link.cloneNode(true));
+    links.appendChild(item);
+  });
+
+  function questionText(box) {
+    var paragraphs = Array.prototype.map.call(box.querySelectorAll("p"), function (p) {
+      return p.textContent;
+    });
+    return paragraphs.join(" ").replace(/\s+/g, " ").trim();
+  }
+
+  function openMenu(control) {
+    var url = new URL(control.getAttribute("data-share-url"), canonical.href).href;
+    var question = control.closest(".qa-q");
+    var quoted = question ? questionText(question.querySelector(".qa-q__text")) : "";
+    var text = question ? quoted + " (" + title + ")" : title;
+    current = { title: title, text: text, url: url };
+    if (navigator.share && touch) {
+      // On a phone the system's own sheet is the menu readers know.
+      nativeShare(current);
+      return;
+    }
+    var parts = { u: url, t: text, s: title, w: text + " " + url };
+    menu.querySelectorAll("[data-share-href]").forEach(function (link) {
+      link.href = link.getAttribute("data-share-href").replace(/\{([utsw])\}/g, function (match, key) {
+        return encodeURIComponent(parts[key]);
+      });
+    });
+    heading.textContent = question ? "Share this question" : "Share this interview";
+    menu.querySelector("[data-share-menu-text]").textContent = quoted || title;
+    native.hidden = !navigator.share;
+    opener = control;
+    menu.showModal();
+  }
+
+  // Each question's Share button (without script there is nothing to open, so
+  // the page carries none): "Share question 3", pointed at the question.
+  document.querySelectorAll(".qa-q").forEach(function (question, index) {
+    var button = document.createElement("button");
+    var label = document.createElement("span");
+    button.type = "button";
+    button.className = "qa-q__share";
+    button.setAttribute("aria-haspopup", "dialog");
+    button.setAttribute("data-share-url", question.getAttribute("data-share-url") || "#" + question.id);
+    label.className = "visually-hidden";
+    label.textContent = " question " + (index + 1);
+    button.append("Share", label);
+    question.querySelector(".qa-q__tools").appendChild(button);
+  });
+  document.addEventListener("click", function (event) {
+    var control = event.target.closest("[data-share-url]");
+    if (control) {
+      event.preventDefault();
+      openMenu(control);
+    }
+  });
+  menu.querySelector("[data-share-menu-copy]").addEventListener("click", function (event) {
+    if (navigator.clipboard) {
+      copy(event.currentTarget, current.url);
+    }
+  });
+  native.addEventListener("click", function () {
+    nativeShare(current);
+  });
+  menu.addEventListener("click", function (event) {
+    // A click on the backdrop (outside the menu's box) closes it.
+    if (event.target === menu) {
+      menu.close();
+    }
+  });
+  menu.addEventListener("close", function () {
+    if (opener) {
+      opener.focus();
+    }
+  });
 })();

@@ -127,6 +127,38 @@ def test_a_questions_link_control_copies_the_address_of_that_question(open_tab, 
     tab.assert_no_errors()
 
 
+def test_a_questions_share_button_points_the_share_menu_at_that_question(open_tab, long_interview):
+    tab = open_page(open_tab, long_interview.get_absolute_url())
+    page = tab.page
+    menu = page.locator("#share-menu")
+    expect(menu).to_be_hidden()
+    button = page.get_by_role("button", name="Share question 3", exact=True)
+
+    button.click()
+
+    expect(menu).to_be_visible()
+    expect(menu).to_contain_text("Question 3?")
+    address = settings.SITE_URL + long_interview.get_absolute_url() + "#q-3"
+    x = menu.get_by_role("link", name="Share on X")
+    href = x.get_attribute("href")
+    assert href.startswith("https://x.com/intent/post?")
+    assert page.evaluate("(href) => new URL(href).searchParams.get('url')", href) == address
+    text = page.evaluate("(href) => new URL(href).searchParams.get('text')", href)
+    assert text == f"Question 3? ({long_interview.title})"
+    mail = menu.get_by_role("link", name="Share by Email").get_attribute("href")
+    assert "%23q-3" in mail and "+" not in mail
+    tab.assert_accessible()
+
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(button).to_be_focused()
+    # The next question gets its own address.
+    page.get_by_role("button", name="Share question 4", exact=True).click()
+    href = menu.get_by_role("link", name="Share on Facebook").get_attribute("href")
+    assert page.evaluate("(href) => new URL(href).searchParams.get('u')", href) == address[:-1] + "4"
+    tab.assert_no_errors()
+
+
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_question_link_scrolls_to_its_question(open_tab, long_interview, width):
     tab = open_page(open_tab, long_interview.get_absolute_url(), (width, "light"))

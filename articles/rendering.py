@@ -1,0 +1,235 @@
+"""The interview body (blocks to HTML), rendered once per version for the page and every feed.
+
+One template, ``includes/_article_body.html``, turns an interview's blocks into
+HTML for both readers: the web page, and feed readers (``feed=True``: no
+classes or scripts, absolute addresses, questions in bold, a figure with one
+large image). Both come out of the same walk over the same blocks, so the page
+and the feeds cannot drift apart.
+
+The result is kept in Django's cache under the article's ``body_version``, a
+random value replaced, in the same transaction, by every change to what the
+body shows: the interview itself (``Article.save()``), its blocks, its
+interviewees (whether answers name their speaker), a photo it shows (caption,
+credit, alt text, renditions) and a speaker's name (see ``connect_signals``).
+A version is never reused, so a cached body is never stale; a reader who
+renders while an editor saves stores the result under the version it read,
+which is at worst older than the blocks it rendered, never newer.
+"""
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.core.cache import cache as default_cache
+from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models.signals import post_delete, post_save
+from django.template.loader import get_template, render_to_string
+from django.utils.html import escape
+
+from . import images
+from .richtext import plain_text
+
+logger = logging.getLogger(__name__)
+
+BODY_TEMPLATE = "includes/_article_body.html"
+FEED_FIGURE_TEMPLATE = "feeds/_figure.html"
+# Wide enough for any feed reader's column, small enough for a mobile download.
+FEED_IMAGE_WIDTH = 1200
+# A version is never reused, so entries only need to go when space is short.
+CACHE_TIMEOUT = 60 * 60 * 24 * 30
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    anchor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Body:
+    """An interview's body, ready for the page and the feeds."""
+
+    html: str
+    feed_html: str
+    questions: list
+    words: int
+
+
+def absolute_links(text):
+    # Editors may link to pages of the site by path; a feed reader would
+    # resolve those against its own address. Stored rich text is sanitized,
+    # so every attribute is written as href="...".
+    return text.replace('href="/', f'href="{settings.SITE_URL}/')
+
+
+def bold_paragraphs(text):
+    # Feed readers drop stylesheets, so questions are set apart in bold.
+    # Stored rich text is sanitized: its <p> tags carry no attributes.
+    return text.replace("<p>", "<p><strong>").replace("</p>", "</strong></p>")
+
+
+def with_speaker(text, name):
+    """An answer for feed readers, led by its speaker's name in bold."""
+    label = f"<strong>{escape(name)}:</strong> "
+    if text.startswith("<p>"):
+        return text.replace("<p>", f"<p>{label}", 1)
+    return f"<p>{label}</p>{text}"
+
+
+def feed_figure(photo, caption, credit=None):
+    """What a feed shows of ``photo``: one JPEG wide enough for any reader, with caption and credit."""
+    image = images.rendition(photo, FEED_IMAGE_WIDTH)
+    if not image:
+        return None
+    return {
+        "url": image["url"],
+        "width": image["width"],
+        "height": image["height"],
+        "alt": photo.alt_text,
+        "caption": caption,
+        "credit": photo.credit if credit is None else credit,
+        "mime_type": image["type"],
+    }
+
+
+def reading_minutes(article, body):
+    words = body.words + len(article.standfirst.split())
+    return max(1, -(-words // WORDS_PER_MINUTE))
+
+
+def bodies(articles):
+    """The rendered body of each article, in order, rendering only those not cached yet.
+
+    The articles need their interviewees (``interviewee_links``) prefetched, as
+    ``for_page()`` and ``for_feed()`` do; the blocks of those not cached are
+    fetched in one query for all of them.
+    """
+    keys = {article.pk: _key(article) for article in articles}
+    found = _cache_call("get_many", list(keys.values())) or {}
+    missing = [article for article in articles if keys[article.pk] not in found]
+    if missing:
+        from .models import Block
+
+        blocks = Block.objects.select_related("photo", "speaker")
+        prefetch_related_objects(
+            missing, "interviewee_links", Prefetch("blocks", queryset=blocks, to_attr="body_blocks")
+        )
+        rendered = {keys[article.pk]: render_body(article, article.body_blocks) for article in missing}
+        _cache_call("set_many", rendered, CACHE_TIMEOUT)
+        found.update(rendered)
+    return [found[keys[article.pk]] for article in articles]
+
+
+def body(article):
+    return bodies([article])[0]
+
+
+def render_body(article, blocks):
+    """Render ``blocks`` (the article's, in order, with photos and speakers) for the page and for feeds."""
+    from .models import Block
+
+    show_speakers = len(article.interviewee_links.all()) > 1
+    shown, questions, words = [], [], 0
+    for block in blocks:
+        if block.kind == Block.Kind.PHOTO:
+            # A photo slot shows nothing until its photo is chosen.
+            if block.is_unfilled_slot or not block.photo.image:
+                continue
+            block.feed_figure = feed_figure(block.photo, block.display_caption, block.display_credit)
+        else:
+            block.plain = plain_text(block.text)
+            words += len(block.plain.split())
+            block.feed_text = absolute_links(block.text)
+            if block.kind == Block.Kind.QUESTION:
+                block.number = len(questions) + 1
+                block.anchor = f"q-{block.number}"
+                block.feed_text = bold_paragraphs(block.feed_text)
+                questions.append(Question(block.number, block.anchor, block.plain))
+            elif block.kind == Block.Kind.ANSWER and show_speakers and block.speaker:
+                block.feed_text = with_speaker(block.feed_text, block.speaker.name)
+        shown.append(block)
+    context = {
+        "blocks": shown,
+        "show_speakers": show_speakers,
+    }
+    return Body(
+        html=render_to_string(BODY_TEMPLATE, {**context, "feed": False}),
+        feed_html=render_to_string(BODY_TEMPLATE, {**context, "feed": True}),
+        questions=questions,
+        words=words,
+    )
+
+
+@cache
+def _templates_digest():
+    # A deployment that changes how bodies look must not serve the old ones
+    # from a shared cache: the templates' source is part of every key.
+    sources = [get_template(name).template.source for name in (BODY_TEMPLATE, FEED_FIGURE_TEMPLATE)]
+    return hashlib.md5("".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def _key(article):
+    # Absolute addresses in the body depend on where the site and its media live.
+    where = f"{settings.SITE_URL}|{settings.MEDIA_URL}|{_templates_digest()}"
+    digest = hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()[:12]
+    return f"articles:body:{article.uuid}:{article.body_version}:{digest}"
+
+
+def _cache_call(method, *args):
+    # A cache that is down costs a render, never the page.
+    try:
+        return getattr(default_cache, method)(*args)
+    except Exception:
+        logger.warning("Cache unavailable for interview bodies; rendering them uncached.", exc_info=True)
+        return None
+
+
+# Invalidation ----------------------------------------------------------------
+
+
+def new_version(articles):
+    """Give every article of the queryset ``articles`` a new body version (its body renders again)."""
+    articles.update(body_version=uuid.uuid4())
+
+
+def photo_changed(photo):
+    """Call after anything a reader sees of ``photo`` changes, renditions included."""
+    from .models import Article
+
+    new_version(Article.objects.filter(blocks__photo=photo))
+
+
+def _block_changed(sender, instance, **kwargs):
+    from .models import Article
+
+    new_version(Article.objects.filter(pk=instance.article_id))
+
+
+def _photo_changed(sender, instance, **kwargs):
+    photo_changed(instance)
+
+
+def _person_changed(sender, instance, **kwargs):
+    from .models import Article
+
+    new_version(Article.objects.filter(blocks__speaker=instance))
+
+
+def connect_signals():
+    """Signals rather than save() overrides, so that deletions by cascade,
+    fixtures and revision restores (which save raw) invalidate too."""
+    from .models import ArticleInterviewee, Block, Person, Photo
+
+    for model, handler in (
+        (Block, _block_changed),
+        (ArticleInterviewee, _block_changed),
+        (Photo, _photo_changed),
+        (Person, _person_changed),
+    ):
+        post_save.connect(handler, sender=model, dispatch_uid=f"body-{model.__name__}")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"body-{model.__name__}")
