@@ -23,11 +23,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import rfc3339_date
 from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
-from django.views.decorators.gzip import gzip_page
 from taggit.models import Tag
 
 from . import images, rendering
@@ -261,8 +259,6 @@ class InterviewFeed(Feed):
         self.format = format
         self.feed_type = FORMATS[format]
 
-    # Full interviews make large feeds, and they compress about tenfold.
-    @method_decorator(gzip_page)
     def __call__(self, request, *args, **kwargs):
         obj = self.get_object(request, *args, **kwargs)
         etag, last_modified = feed_version()

@@ -21,7 +21,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -176,7 +175,6 @@ def _cacheable(response):
 
 
 @require_safe
-@gzip_page
 def index(request):
     """The sitemap index: every page of every section, with its latest change."""
     entries = []
@@ -196,7 +194,6 @@ def index(request):
 
 
 @require_safe
-@gzip_page
 def section(request, section):
     if section not in SECTIONS:
         raise Http404("No such sitemap.")
@@ -207,7 +204,6 @@ def section(request, section):
 
 
 @require_safe
-@gzip_page
 def news(request):
     response = sitemap_views.sitemap(request, {"news": NewsSitemap}, template_name="sitemaps/news.xml")
     return _cacheable(response)

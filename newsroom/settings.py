@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware so static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after whitenoise: every response the site renders, compressed unless it may hold a secret.
+    "articles.compression.CompressionMiddleware",
     # Before anything reads the request into a query (PostgreSQL cannot hold NUL).
     "articles.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
