@@ -4,7 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV := DEBUG=1
 
-.PHONY: install run test lint format migrations bench e2e clean
+# The tests that touch media storage, run again by `make test-s3` with media on a SeaweedFS bucket.
+STORAGE_TESTS := tests/test_photos.py tests/test_renditions.py tests/test_public_pages.py \
+	tests/test_photo_slots.py tests/test_operations.py tests/test_object_storage.py tests/test_cards.py \
+	tests/test_archive.py tests/test_import_build.py tests/e2e/test_object_storage.py
+
+.PHONY: install run test test-s3 lint format migrations bench e2e clean
 
 # Production needs requirements.txt only; development and tests add requirements-dev.txt.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -23,6 +28,10 @@ run: install
 
 test: install
 	$(VENV)/bin/pytest
+
+# The storage tests with media on a real S3-compatible store (SeaweedFS, started by tests/conftest.py).
+test-s3: install
+	TEST_STORAGE=s3 $(VENV)/bin/pytest $(STORAGE_TESTS)
 
 # The browser and HTML validity tests alone, failing rather than skipping without Chromium or Java.
 e2e: install

@@ -174,6 +174,7 @@ def stored(name, data=b"data"):
     return default_storage.save(name, ContentFile(data))
 
 
+@pytest.mark.filesystem_only
 def test_a_rendition_is_served_with_its_type_nosniff_and_a_long_cache(client):
     name = stored("renditions/1/photo-800-0123456789abcdef.jpg", b"\xff\xd8\xff jpeg bytes")
     response = client.get(f"/media/{name}")
@@ -185,6 +186,7 @@ def test_a_rendition_is_served_with_its_type_nosniff_and_a_long_cache(client):
     assert b"".join(response.streaming_content) == b"\xff\xd8\xff jpeg bytes"
 
 
+@pytest.mark.filesystem_only
 def test_anything_that_is_not_an_image_is_a_download(client):
     for name in ("notes/page.html", "notes/drawing.svg", "notes/no-extension"):
         stored(name, b"<script>alert(1)</script>")
@@ -195,6 +197,7 @@ def test_anything_that_is_not_an_image_is_a_download(client):
         assert response["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.filesystem_only
 def test_no_listing_no_traversal_no_missing_file(client, settings):
     stored("renditions/1/a.jpg")
     (settings.MEDIA_ROOT.parent / "secret.txt").write_text("outside the media folder")

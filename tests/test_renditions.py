@@ -236,6 +236,7 @@ def test_a_focal_point_near_the_edge_keeps_the_crop_inside_the_image():
     assert images.focal_crop_box(1000, 3000, 0.5, 0.5, 1200 / 630) == (0, 1238, 1000, 1763)
 
 
+@pytest.mark.filesystem_only
 def test_social_image_helper_gives_an_absolute_url_and_size(settings):
     settings.SITE_URL = "https://news.example.org"
     photo = make_photo(alt_text="Two people talking")
@@ -249,6 +250,7 @@ def test_social_image_helper_gives_an_absolute_url_and_size(settings):
     }
 
 
+@pytest.mark.filesystem_only
 def test_urls_already_absolute_are_kept(settings):
     settings.SITE_URL = "https://news.example.org"
     settings.MEDIA_URL = "https://media.example.net/newsroom/"
@@ -257,6 +259,7 @@ def test_urls_already_absolute_are_kept(settings):
     assert images.rendition_url(photo, 800).startswith("https://media.example.net/newsroom/renditions/")
 
 
+@pytest.mark.filesystem_only
 def test_rendition_url_picks_the_smallest_jpeg_wide_enough(settings):
     settings.SITE_URL = "https://news.example.org"
     photo = make_photo(size=(2000, 1000))
@@ -291,6 +294,7 @@ def tags(output):
     return found
 
 
+@pytest.mark.filesystem_only
 def test_picture_tag_gives_webp_and_jpeg_srcsets_with_dimensions(django_assert_num_queries):
     photo = make_photo(size=(2000, 1250), alt_text='Delegates "voting" & talking')
     photo = Photo.objects.get(pk=photo.pk)
@@ -336,6 +340,7 @@ def test_picture_tag_renders_nothing_without_a_photo():
     assert render("{% picture photo %}", photo=None) == ""
 
 
+@pytest.mark.filesystem_only
 def test_social_image_and_rendition_url_tags(settings):
     settings.SITE_URL = "https://news.example.org"
     photo = make_photo()
