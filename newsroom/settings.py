@@ -296,22 +296,14 @@ AUTHORIZATION_REQUIRED = env_bool("AUTHORIZATION_REQUIRED")
 # Suggestion forms one link may send per hour: plenty for a person, a wall for a script.
 AUTHORIZATION_SENDS_PER_HOUR = int(os.environ.get("AUTHORIZATION_SENDS_PER_HOUR", "30"))
 
-# Email (authorization links, notes to editors): printed to the console in
-# development, sent over SMTP as configured here in production.
+# Email (authorization links, notes to editors, error mails): printed to the
+# console in development; over SMTP, set up with the error mail settings below, otherwise.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # A stuck server must not hang the desk.
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 # Security. Defaults are production-safe; local development opts out with DEBUG=1.
 # Two deployment shapes (README, "Running in production"): behind a proxy that
