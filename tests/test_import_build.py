@@ -1,9 +1,12 @@
 """From a detected document to a draft interview: blocks, people, photos, all in one transaction."""
 
+import io
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from docx import Document as DocxDocument
+from PIL import Image as PILImage
 from reversion.models import Version
 
 from articles.importing import detect, read
@@ -157,3 +160,46 @@ def test_the_command_creates_one_draft_and_only_adds_people_when_asked(tmp_path)
         f"Created the draft “{fx.TITLE}” (8 blocks): /admin/articles/article/{article.pk}/change/"
         in out.getvalue()
     )
+
+
+def test_a_picture_without_caption_or_credit_in_the_text_takes_them_from_its_own_metadata(
+    django_capture_on_commit_callbacks,
+):
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        b'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:Credit="Fjord Pictures">'
+        b'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">Seed drawers in the cold room</rdf:li></rdf:Alt>'
+        b"</dc:description><dc:creator><rdf:Seq><rdf:li>Ana Lind</rdf:li></rdf:Seq></dc:creator>"
+        b"</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (300, 200), (90, 120, 60)).save(buffer, "JPEG", xmp=xmp)
+    word = DocxDocument()
+    word.add_paragraph("Ines Valtrio: cold rooms")
+    word.add_paragraph("The seed banker at work.")
+    word.add_paragraph().add_run("What is in the drawers?").bold = True
+    word.add_picture(io.BytesIO(buffer.getvalue()))
+    word.add_paragraph("Seeds, mostly. And one lost glove.")
+    saved = io.BytesIO()
+    word.save(saved)
+
+    document = detect(read("cold-rooms.docx", saved.getvalue()))
+    assert fx.structure(document) == [
+        ("title", "", "Ines Valtrio: cold rooms"),
+        ("standfirst", "", "The seed banker at work."),
+        ("question", "", "What is in the drawers?"),
+        ("photo", "", ""),
+        ("answer", "", "Seeds, mostly. And one lost glove."),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        article = build(document, title=title_of(document))
+    photo = article.blocks.get(kind="photo").photo
+    assert (photo.caption, photo.credit, photo.alt_text) == (
+        "Seed drawers in the cold room",
+        "Fjord Pictures/Ana Lind",
+        "Seed drawers in the cold room",
+    )
+    # The stored original keeps none of that metadata (as for any upload).
+    with photo.image.open("rb") as stream, PILImage.open(stream) as stored:
+        assert "xmp" not in stored.info
