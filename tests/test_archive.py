@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import models
 from django.test import TestCase
 from django.urls import reverse
@@ -17,26 +17,13 @@ from PIL import Image as PILImage
 from taggit.models import Tag
 
 from articles import archive
-from articles.demo import pictures
 from articles.importing import detect, read
 from articles.models import Article, Block, Correction, OldSlug, Person, Photo
 
+from .test_demo import run, small_pictures  # noqa: F401 (small_pictures is an autouse fixture)
 from .workflow_support import contributor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def small_pictures(monkeypatch):
-    monkeypatch.setattr(pictures, "PHOTO_SIZE", (640, 400))
-    monkeypatch.setattr(pictures, "PORTRAIT_SIZE", (320, 320))
-
-
-def run(*args):
-    out = io.StringIO()
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 def plain_fields(obj, skip=()):

@@ -32,23 +32,22 @@ def find_people(names):
     return found
 
 
-def new_person(name):
-    """A person record for ``name``, with a slug of its own. Only called when the editor asked for it."""
-    base = slugify(name)[:180] or "person"
+def _free_slug(model, text, fallback):
+    base = slugify(text)[:180] or fallback
     slug, n = base, 1
-    while Person.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return Person.objects.create(name=name.strip()[:200], slug=slug)
-
-
-def unique_slug(title):
-    base = slugify(title)[:180] or "interview"
-    slug, n = base, 1
-    while Article.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def new_person(name):
+    """A person record for ``name``, with a slug of its own. Only called when the editor asked for it."""
+    return Person.objects.create(name=name.strip()[:200], slug=_free_slug(Person, name, "person"))
+
+
+def unique_slug(title):
+    return _free_slug(Article, title, "interview")
 
 
 def title_of(document):
