@@ -150,6 +150,9 @@ def render_body(article, blocks):
                 block.anchor = f"q-{block.number}"
                 block.feed_text = bold_paragraphs(block.feed_text)
                 questions.append(Question(block.number, block.anchor, block.plain))
+            elif block.kind == Block.Kind.QUOTE:
+                # A pull quote is shared with the address of the question it sits under.
+                block.section = len(questions)
             elif block.kind == Block.Kind.ANSWER and show_speakers and block.speaker:
                 block.feed_text = with_speaker(block.feed_text, block.speaker.name)
         shown.append(block)

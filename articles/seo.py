@@ -159,6 +159,34 @@ def article_metadata(article, *, authors, interviewee_links, tags, blocks, previ
     return meta
 
 
+def question_metadata(meta, shared, share_url):
+    """The interview's metadata, turned into that of one question's share address.
+
+    The canonical link stays the interview's (one page for search engines); Open Graph names the
+    share address, the question, the answer's quote and its card, which is what a network shows.
+    """
+    from .question_pages import DESCRIPTION_LENGTH, TITLE_LENGTH, shorten
+
+    title = shorten(shared.question, TITLE_LENGTH)
+    quote = shorten(shared.quote, DESCRIPTION_LENGTH)
+    description = f"“{quote}”" + (f" — {shared.speaker}" if shared.speaker else "")
+    replaced = {"og:title": title, "og:description": description, "og:url": share_url}
+    og = [(key, replaced.get(key, value)) for key, value in meta["og"]]
+    if shared.card:
+        og = [(key, value) for key, value in og if not key.startswith("og:image")]
+        og += [
+            ("og:image", absolute(shared.card_url)),
+            ("og:image:width", str(shared.card["width"])),
+            ("og:image:height", str(shared.card["height"])),
+            ("og:image:alt", f"Quote card: {description}"),
+        ]
+        meta["twitter"] = [
+            ("twitter:card", "summary_large_image"),
+            ("twitter:image:alt", f"Quote card: {description}"),
+        ]
+    return {**meta, "title": title, "description": description, "og": og}
+
+
 def _interviewee(link):
     person = link.person
     data = {"@type": "Person", "name": person.name, "url": absolute(person.get_absolute_url())}

@@ -7,6 +7,8 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("interviews/<slug:slug>/", views.article_detail, name="detail"),
+    # Each question's share address, with its own preview (articles/question_pages.py).
+    path("interviews/<slug:slug>/q/<int:number>/", views.question_page, name="question"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     # Tag slugs keep accents ("économie"), which <slug:> would not match.
     path("tags/<str:slug>/", views.tag_detail, name="tag"),

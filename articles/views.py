@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from taggit.models import Tag
 
-from . import authorization, rendering, seo
+from . import authorization, question_pages, rendering, seo
 from .links import make_private
 from .models import (
     Article,
@@ -79,15 +79,37 @@ def article_detail(request, slug):
     return render_article_page(request, article)
 
 
+def question_page(request, slug, number):
+    """One question's share address: the interview page with that question's preview metadata."""
+    try:
+        article = Article.objects.published().for_page().get(slug=slug)
+    except Article.DoesNotExist:
+        old = OldSlug.objects.filter(slug=slug, article__in=Article.objects.published()).first()
+        if old is None:
+            raise Http404("No interview at this address.") from None
+        return redirect("articles:question", slug=old.article.slug, number=number, permanent=True)
+    shared = question_pages.find(article, number)
+    if shared is None:
+        raise Http404("This interview has no question with that number.")
+    return render_article_page(request, article, shared=shared)
+
+
 def render_article_page(
-    request, article, *, preview=False, template="articles/article_detail.html", extra_context=None
+    request,
+    article,
+    *,
+    preview=False,
+    template="articles/article_detail.html",
+    extra_context=None,
+    shared=None,
 ):
     """The interview page for an article already fetched (public view, previews, authorization).
 
     A preview is never indexed or cached, has no share links, and lists no
     related interviews, so it reveals nothing but the article being previewed.
     The interviewee's authorization page is a preview in a template that
-    extends the article page, with ``extra_context`` of its own.
+    extends the article page, with ``extra_context`` of its own. ``shared``, a
+    question found by question_pages.find(), makes it that question's share page.
     """
     # Whatever ``for_page()`` did not fetch already (previews and authorization pages get the article
     # another way).
@@ -120,6 +142,10 @@ def render_article_page(
             preview=preview,
         ),
     }
+    if shared is not None:
+        share_url = seo.absolute(reverse("articles:question", args=[article.slug, shared.number]))
+        context["meta"] = seo.question_metadata(context["meta"], shared, share_url)
+        context["landing"] = f"q-{shared.number}"
     context.update(extra_context or {})
     response = render(request, template, context)
     return make_private(response) if preview else response

@@ -46,8 +46,25 @@
 
   var canonical = document.querySelector('link[rel="canonical"]');
 
+  // A question's share address (its own preview on social networks), else its anchor.
+  function questionUrl(question) {
+    var shared = question.getAttribute("data-share-path");
+    return shared ? new URL(shared, canonical.href).href : canonical.href.split("#")[0] + "#" + question.id;
+  }
+
+  // Arriving at a question's share address: move to that question.
+  var landing = document.querySelector("[data-landing]");
+  if (landing && !window.location.hash) {
+    var target = document.getElementById(landing.getAttribute("data-landing"));
+    if (target) {
+      target.setAttribute("tabindex", "-1");
+      target.scrollIntoView();
+      target.focus({ preventScroll: true });
+    }
+  }
+
   // "Copy link" copies the page's address; each question's link (an anchor,
-  // which still moves to the question) copies the question's address.
+  // which still moves to the question) copies the question's share address.
   document.addEventListener("click", function (event) {
     var control = event.target.closest("[data-copy], .qa-q__link");
     if (!control || !navigator.clipboard) {
@@ -55,7 +72,7 @@
     }
     var url = control.getAttribute("data-copy");
     if (url === null) {
-      url = canonical.href.split("#")[0] + control.getAttribute("href");
+      url = questionUrl(control.closest(".qa-q"));
     } else {
       // The link points at this very page; copying is what the reader wants.
       event.preventDefault();
@@ -104,8 +121,14 @@
   function openMenu(control) {
     var url = new URL(control.getAttribute("data-share-url"), canonical.href).href;
     var question = control.closest(".qa-q");
-    var quoted = question ? questionText(question.querySelector(".qa-q__text")) : "";
-    var text = question ? quoted + " (" + title + ")" : title;
+    var pullQuote = control.closest(".pull-quote");
+    var quoted = "";
+    if (question) {
+      quoted = questionText(question.querySelector(".qa-q__text"));
+    } else if (pullQuote) {
+      quoted = "“" + questionText(pullQuote.querySelector("blockquote")) + "”";
+    }
+    var text = quoted ? quoted + " (" + title + ")" : title;
     current = { title: title, text: text, url: url };
     if (navigator.share && touch) {
       // On a phone the system's own sheet is the menu readers know.
@@ -118,7 +141,7 @@
         return encodeURIComponent(parts[key]);
       });
     });
-    heading.textContent = question ? "Share this question" : "Share this interview";
+    heading.textContent = question ? "Share this question" : pullQuote ? "Share this quote" : "Share this interview";
     menu.querySelector("[data-share-menu-text]").textContent = quoted || title;
     native.hidden = !navigator.share;
     opener = control;
@@ -133,11 +156,24 @@
     button.type = "button";
     button.className = "qa-q__share";
     button.setAttribute("aria-haspopup", "dialog");
-    button.setAttribute("data-share-url", question.getAttribute("data-share-url") || "#" + question.id);
+    button.setAttribute("data-share-url", question.getAttribute("data-share-path") || "#" + question.id);
     label.className = "visually-hidden";
     label.textContent = " question " + (index + 1);
     button.append("Share", label);
     question.querySelector(".qa-q__tools").appendChild(button);
+  });
+  // A pull quote is shared with the address of the question it sits under.
+  document.querySelectorAll(".pull-quote[data-share-path]").forEach(function (quote) {
+    var button = document.createElement("button");
+    var label = document.createElement("span");
+    button.type = "button";
+    button.className = "pull-quote__share";
+    button.setAttribute("aria-haspopup", "dialog");
+    button.setAttribute("data-share-url", quote.getAttribute("data-share-path"));
+    label.className = "visually-hidden";
+    label.textContent = " this quote";
+    button.append("Share", label);
+    quote.appendChild(button);
   });
   document.addEventListener("click", function (event) {
     var control = event.target.closest("[data-share-url]");

@@ -117,7 +117,8 @@ def test_a_questions_link_control_copies_the_address_of_that_question(open_tab, 
 
     control.click()
 
-    expected = settings.SITE_URL + long_interview.get_absolute_url() + anchor
+    # The question's share address, which gives networks that question's own preview.
+    expected = settings.SITE_URL + long_interview.get_absolute_url() + "q/3/"
     tab.page.wait_for_function(
         "async (expected) => (await navigator.clipboard.readText()) === expected", arg=expected
     )
@@ -138,7 +139,7 @@ def test_a_questions_share_button_points_the_share_menu_at_that_question(open_ta
 
     expect(menu).to_be_visible()
     expect(menu).to_contain_text("Question 3?")
-    address = settings.SITE_URL + long_interview.get_absolute_url() + "#q-3"
+    address = settings.SITE_URL + long_interview.get_absolute_url() + "q/3/"
     x = menu.get_by_role("link", name="Share on X")
     href = x.get_attribute("href")
     assert href.startswith("https://x.com/intent/post?")
@@ -146,7 +147,7 @@ def test_a_questions_share_button_points_the_share_menu_at_that_question(open_ta
     text = page.evaluate("(href) => new URL(href).searchParams.get('text')", href)
     assert text == f"Question 3? ({long_interview.title})"
     mail = menu.get_by_role("link", name="Share by Email").get_attribute("href")
-    assert "%23q-3" in mail and "+" not in mail
+    assert "q%2F3%2F" in mail and "+" not in mail
     tab.assert_accessible()
 
     page.keyboard.press("Escape")
@@ -155,7 +156,7 @@ def test_a_questions_share_button_points_the_share_menu_at_that_question(open_ta
     # The next question gets its own address.
     page.get_by_role("button", name="Share question 4", exact=True).click()
     href = menu.get_by_role("link", name="Share on Facebook").get_attribute("href")
-    assert page.evaluate("(href) => new URL(href).searchParams.get('u')", href) == address[:-1] + "4"
+    assert page.evaluate("(href) => new URL(href).searchParams.get('u')", href) == address[:-2] + "4/"
     tab.assert_no_errors()
 
 
@@ -234,3 +235,29 @@ def test_not_found_page_is_clean_and_accessible(open_tab):
     # The 404 status itself is the one console message a missing page must cause.
     tab.console_errors = [error for error in tab.console_errors if not error.endswith(f"({response.url})")]
     assert_reader_sees_a_sound_page(tab)
+
+
+def test_a_question_share_address_lands_on_that_question(open_tab, long_interview):
+    tab = open_page(open_tab, long_interview.get_absolute_url() + "q/5/", ("phone", "light"))
+
+    expect(tab.page.locator("#q-5")).to_be_in_viewport()
+    expect(tab.page.locator("#q-5")).to_be_focused()
+    tab.assert_accessible()
+    tab.assert_no_errors()
+
+
+def test_a_pull_quote_is_shared_with_the_address_of_its_question(open_tab, long_interview):
+    tab = open_page(open_tab, long_interview.get_absolute_url())
+    page = tab.page
+    quote = page.locator(".pull-quote").first
+    number = quote.get_attribute("data-share-path")
+
+    quote.get_by_role("button", name="Share this quote").click()
+
+    menu = page.locator("#share-menu")
+    expect(menu).to_be_visible()
+    expect(menu.locator("h2")).to_have_text("Share this quote")
+    href = menu.get_by_role("link", name="Share on Facebook").get_attribute("href")
+    shared = page.evaluate("(href) => new URL(href).searchParams.get('u')", href)
+    assert shared == settings.SITE_URL + long_interview.get_absolute_url() + number
+    tab.assert_no_errors()
