@@ -53,6 +53,10 @@ def running():
             "-ip.bind=127.0.0.1",
             f"-dir={folder}",
             "-volume.max=8",
+            # The Iceberg and Lance catalogs listen on fixed ports (8181, 9101) by default, which a
+            # second SeaweedFS on the machine would already hold; the tests need neither.
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
         ]
         command += [f"-{name}.port={port}" for name, port in ports.items()]
         command += [f"-{name}.port.grpc={free_port()}" for name in ports]
