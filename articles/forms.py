@@ -71,6 +71,7 @@ class ArticleAdminForm(forms.ModelForm):
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     user = None
+    autosave = False  # Set per request by the admin (admin/autosave.py).
 
     class Meta:
         model = Article
@@ -98,6 +99,10 @@ class ArticleAdminForm(forms.ModelForm):
             # Drafts may be incomplete; the pre-publish check asks for it.
             self.fields["standfirst"].required = False
         status = self.fields.get("status")
+        if status is not None:
+            # autosave.js saves drafts and interviews in review, never a published one.
+            published = self.instance.status == Article.Status.PUBLISHED
+            status.widget.attrs["data-autosave"] = "off" if published else "on"
         if status is not None and self.user is not None and not workflow.can_publish(self.user):
             status.choices = [c for c in status.choices if c[0] != Article.Status.PUBLISHED]
             status.help_text = "Submit for review when it is ready; an editor publishes it."
@@ -111,6 +116,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.autosave:
+            # An autosave never publishes: what only a deliberate save changes stays as stored.
+            for name in ("status", "published_at", "featured"):
+                if name in cleaned_data:
+                    cleaned_data[name] = getattr(self.instance, name)
         self._check_rights(cleaned_data)
         self._check_conflict(cleaned_data)
         if cleaned_data.get("status", self.instance.status) == Article.Status.PUBLISHED:
@@ -147,9 +157,10 @@ class ArticleAdminForm(forms.ModelForm):
         if current is None or workflow.version_token(current) == loaded:
             return
         name, when = workflow.last_change(current)
+        self.conflict = f"{name} saved this interview on {when}, while you were editing it."
         self.add_error(
             None,
-            f"{name} saved this interview on {when}, while you were editing it. Your changes are not "
+            f"{self.conflict} Your changes are not "
             "saved yet: they are still in the form below. To keep both, open the interview in a new "
             "tab and copy your changes into it; to replace their version with yours, save again.",
         )

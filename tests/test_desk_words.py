@@ -94,3 +94,14 @@ def test_pasted_lines_holding_only_a_non_breaking_space_are_dropped():
     block = Block.objects.create(article=article, position=9, kind="answer", text=pasted)
     block.refresh_from_db()
     assert block.text == "<p>First.</p><p>Second&nbsp;one.</p>"
+
+
+def test_the_body_editor_reads_a_photos_caption_and_credit_as_readers_see_them(client):
+    from .factories import make_photo
+
+    photo = make_photo(caption="The old pier at dawn", credit="Agence Fictive/Lou Prism")
+    url = reverse("admin:articles_photo_details", args=[photo.pk])
+    assert client.get(url).status_code == 302  # To the login page: nothing for the public.
+    client.force_login(editor())
+    assert client.get(url).json() == {"caption": "The old pier at dawn", "credit": "Agence Fictive/Lou Prism"}
+    assert client.get(reverse("admin:articles_photo_details", args=[photo.pk + 1])).status_code == 404

@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from .. import cards, workflow
@@ -16,7 +17,7 @@ KIND_FIELDS = {
     Block.Kind.QUESTION: ["text"],
     Block.Kind.ANSWER: ["text", "speaker", "quote", "card_preview"],
     Block.Kind.PARAGRAPH: ["text"],
-    Block.Kind.PHOTO: ["photo", "caption", "credit"],
+    Block.Kind.PHOTO: ["photo", "readers_see", "caption", "credit"],
     Block.Kind.QUOTE: ["text", "attribution", "card_preview"],
     Block.Kind.HEADING: ["text"],
 }
@@ -60,6 +61,12 @@ class OrderedInlineForm(forms.ModelForm):
 
 
 class BlockForm(OrderedInlineForm):
+    def has_changed(self):
+        # A block added and given its kind, but nothing else yet, is still blank (autosave waits).
+        if self.instance.pk is None:
+            return any(name not in ("order", "kind") for name in self.changed_data)
+        return super().has_changed()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "kind" in self.fields:
@@ -101,7 +108,43 @@ class ArticlePartMixin:
         return super().has_delete_permission(request, obj) and workflow.can_edit(request.user, obj)
 
 
-class OrderedInlineMixin(ArticlePartMixin):
+class DeskInlineFormSet(BaseInlineFormSet):
+    """Rows told apart by whether they carry an id, not by their number.
+
+    An autosave (autosave.js) creates rows without reloading the page: it
+    gives them their ids and counts every row as initial. A row without an
+    id is then still a new row, whatever its number, and an untouched one is
+    ignored like any blank new row.
+    """
+
+    def _is_new(self, index):
+        if index >= self.initial_form_count():
+            return True
+        return self.is_bound and not self.data.get(f"{self.add_prefix(index)}-{self.model._meta.pk.name}")
+
+    def _construct_form(self, i, **kwargs):
+        new_in_place = i < self.initial_form_count() and self._is_new(i)
+        if new_in_place:
+            kwargs.setdefault("empty_permitted", True)
+        form = super()._construct_form(i, **kwargs)
+        if new_in_place:
+            form.fields[self.model._meta.pk.name].required = False
+        return form
+
+    @property
+    def initial_forms(self):
+        return [form for index, form in enumerate(self.forms) if not self._is_new(index)]
+
+    @property
+    def extra_forms(self):
+        return [form for index, form in enumerate(self.forms) if self._is_new(index)]
+
+
+class ArticleInlineMixin(ArticlePartMixin):
+    formset = DeskInlineFormSet
+
+
+class OrderedInlineMixin(ArticleInlineMixin):
     form = OrderedInlineForm
     extra = 0
     classes = ["js-reorder"]
@@ -136,18 +179,30 @@ class BlockInline(OrderedInlineMixin, PhotoChooserMixin, admin.StackedInline):
         "speaker",
         "quote",
         "photo",
+        "readers_see",
         "caption",
         "credit",
         "attribution",
         "card_preview",
     ]
-    readonly_fields = ["card_preview"]
+    readonly_fields = ["card_preview", "readers_see"]
     autocomplete_fields = ["speaker"]
     verbose_name = "block"
     verbose_name_plural = "body, in reading order"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("photo", "speaker")
+
+    @admin.display(description="Readers see")
+    def readers_see(self, block):
+        """The photo's caption and credit as the page shows them; photo_caption.js keeps it current."""
+        photo = block.photo if block and block.photo_id else None
+        return format_html(
+            '<span class="photo-as-seen" data-caption="{}" data-credit="{}">{}</span>',
+            photo.caption if photo else "",
+            photo.credit if photo else "",
+            _as_seen(block.display_caption, block.display_credit) if photo else "Choose a photo.",
+        )
 
     @admin.display(description="Quote card")
     def card_preview(self, block):
@@ -162,7 +217,13 @@ class BlockInline(OrderedInlineMixin, PhotoChooserMixin, admin.StackedInline):
         )
 
 
-class CorrectionInline(ArticlePartMixin, admin.StackedInline):
+def _as_seen(caption, credit):
+    parts = [caption or "No caption"]
+    parts.append(f"Credit: {credit}" if credit else "No credit")
+    return " · ".join(parts)
+
+
+class CorrectionInline(ArticleInlineMixin, admin.StackedInline):
     model = Correction
     fields = ["kind", "created_at", "text"]
     extra = 0
@@ -180,13 +241,15 @@ def save_in_submitted_order(formset):
     for obj in formset.deleted_objects:
         obj.delete()
     kept = []
+    new_forms = formset.extra_forms
     for index, form in enumerate(formset.forms):
         if form in formset.deleted_forms:
             continue
-        if index >= formset.initial_form_count() and not form.has_changed():
-            continue
-        if form.instance.pk is None and index < formset.initial_form_count():
-            continue  # Deleted by someone else meanwhile.
+        if form.instance.pk is None:
+            if form not in new_forms:
+                continue  # Deleted by someone else meanwhile.
+            if not form.has_changed():
+                continue
         order = form.cleaned_data.get("order")
         kept.append((order is None, order or 0, index, form))
     kept.sort(key=lambda row: row[:3])

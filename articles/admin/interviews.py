@@ -25,6 +25,7 @@ from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Correcti
 from ..tagging import as_typed
 from ..widgets import ADMIN_CSS, TagAutocomplete, TagNamesField
 from .authorization import AuthorizationPanelMixin
+from .autosave import AutosaveMixin, is_autosave
 from .blocks import (
     ArticleAuthorInline,
     ArticleIntervieweeInline,
@@ -80,7 +81,9 @@ def saved_message(article, *, was_public=False):
 
 
 @admin.register(Article)
-class ArticleAdmin(AuthorizationPanelMixin, ImportMixin, NoncedMediaMixin, PhotoChooserMixin, VersionAdmin):
+class ArticleAdmin(
+    AutosaveMixin, AuthorizationPanelMixin, ImportMixin, NoncedMediaMixin, PhotoChooserMixin, VersionAdmin
+):
     form = ArticleAdminForm
     inlines = [ArticleIntervieweeInline, ArticleAuthorInline, BlockInline, CorrectionInline]
     list_display = [
@@ -103,7 +106,7 @@ class ArticleAdmin(AuthorizationPanelMixin, ImportMixin, NoncedMediaMixin, Photo
     actions = ["publish_now", "back_to_draft", "export_archive"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "lead_photo", "tags"]}),
+        (None, {"fields": ["title", "standfirst", "slug", "lead_photo", "tags"]}),
         ("Publication", {"fields": ["status", "published_at", "featured"]}),
         (
             "Authorization",
@@ -113,7 +116,13 @@ class ArticleAdmin(AuthorizationPanelMixin, ImportMixin, NoncedMediaMixin, Photo
     ]
 
     class Media:
-        js = ["admin/js/block_order.js", "admin/js/block_fields.js"]
+        js = [
+            "admin/js/block_order.js",
+            "admin/js/block_fields.js",
+            "admin/js/body_editor.js",
+            "admin/js/autosave.js",
+            "admin/js/desk_a11y.js",
+        ]
         css = ADMIN_CSS
 
     def get_queryset(self, request):
@@ -196,7 +205,11 @@ class ArticleAdmin(AuthorizationPanelMixin, ImportMixin, NoncedMediaMixin, Photo
 
     def _log_message(self, request, obj, message):
         """Put publishing, scheduling and restores first in the log and the revision comment."""
-        notes = [getattr(request, "workflow_restoring", None), getattr(obj, "workflow_event", None)]
+        notes = [
+            "Autosaved." if is_autosave(request) else None,
+            getattr(request, "workflow_restoring", None),
+            getattr(obj, "workflow_event", None),
+        ]
         notes = [note for note in notes if note]
         if not notes:
             return message

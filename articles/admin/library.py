@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path
 from django.utils.text import get_text_list
 
@@ -101,7 +101,21 @@ class PhotoAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.thumbnail_view),
             name="articles_photo_thumbnail",
         )
-        return [preview, *super().get_urls()]
+        details = path(
+            "<int:object_id>/details/",
+            self.admin_site.admin_view(self.details_view),
+            name="articles_photo_details",
+        )
+        return [preview, details, *super().get_urls()]
+
+    def details_view(self, request, object_id):
+        """The caption and credit readers see under the photo, for the body editor."""
+        photo = self.get_object(request, str(object_id))
+        if photo is None:
+            raise Http404("No such photo.")
+        if not self.has_view_or_change_permission(request, photo):
+            raise PermissionDenied
+        return JsonResponse({"caption": photo.caption, "credit": photo.credit})
 
     def thumbnail_view(self, request, object_id):
         """Redirects to a small version of the photo: the chooser's preview."""

@@ -43,7 +43,8 @@ def field(page, label):
 
 def choose(page, select, search, option):
     """Pick ``option`` in a Select2 autocomplete by typing ``search``, as an editor does."""
-    page.locator(f"{select} + .select2").click()
+    if not page.locator(f"{select} + .select2.select2-container--open").count():
+        page.locator(f"{select} + .select2").click()
     page.locator(".select2-container--open .select2-search__field").fill(search)
     page.locator(".select2-results__option", has_text=option).click()
     expect(page.locator(f"{select} + .select2 .select2-selection")).to_contain_text(option)
@@ -58,16 +59,18 @@ def write(page, row, text):
 
 
 def add_block(page, kind):
-    """Add a block at the end of the body and return its row id."""
+    """Add a block at the end of the body (the bar after the last row) and return its row id."""
     body = page.locator("#blocks-group")
-    before = body.locator(".inline-related.dynamic-blocks, .inline-related.has_original").count()
-    body.get_by_role("button", name="Add another Block").click()
-    row = body.locator(".inline-related.dynamic-blocks").last
-    expect(body.locator(".inline-related.dynamic-blocks, .inline-related.has_original")).to_have_count(
-        before + 1
-    )
-    row_id = row.get_attribute("id")
-    page.locator(f"#id_{row_id}-kind").select_option(kind)
+    before = body.locator(".inline-related[data-kind]").count()
+    article = "an" if kind[0] in "aeiou" else "a"
+    name = "pull quote" if kind == "quote" else kind
+    body.get_by_role("button", name=f"Add {article} {name} at the end").click()
+    expect(body.locator(".inline-related[data-kind]")).to_have_count(before + 1)
+    row_id = body.locator(".inline-related[data-kind]").last.get_attribute("id")
+    expect(page.locator(f"#id_{row_id}-kind")).to_have_value(kind)
+    if kind == "photo":
+        # A new photo block opens the library search at once.
+        expect(page.locator(f"#id_{row_id}-photo + .select2.select2-container--open")).to_have_count(1)
     return row_id
 
 

@@ -70,10 +70,11 @@
         status.textContent = message;
     }
 
-    function moved(group, row) {
+    function moved(group, row, what = "Moved") {
         renumber(group);
         const rows = rowsOf(group);
-        announce(group, "Moved to place " + (rows.indexOf(row) + 1) + " of " + rows.length + ".");
+        announce(group, what + " to place " + (rows.indexOf(row) + 1) + " of " + rows.length + ".");
+        group.dispatchEvent(new CustomEvent("desk:reordered", {bubbles: true}));
     }
 
     function button(direction, label) {
@@ -160,7 +161,11 @@
         row.hidden = true;
         row.classList.add("is-removed");
         renumber(group);
+        group.dispatchEvent(new CustomEvent("desk:reordered", {bubbles: true}));
     }
+
+    // For body_editor.js, which adds rows at a place and moves them by keyboard.
+    window.deskOrder = {rowsOf, placeBefore, placeAfter, moved};
 
     // Drag and drop, started from the handle only so that text can still be selected;
     // the buttons do the same for keyboards and screen readers.
