@@ -143,6 +143,11 @@ def readable(user, articles):
     return articles.filter(rule)
 
 
+def can_read(user, article):
+    """``readable`` for one interview (the admin's per-object view permission)."""
+    return can_publish(user) or readable(user, Article.objects.filter(pk=article.pk)).exists()
+
+
 def can_change_photo(user, photo):
     """Editors change any photo; contributors only those that no published or scheduled interview shows.
 

@@ -285,6 +285,8 @@ SESSION_COOKIE_AGE = int(float(os.environ.get("ADMIN_SESSION_HOURS", "12")) * 36
 # Editors must sign in with a code from an authenticator app (articles/two_factor.py).
 TWO_FACTOR_FOR_EDITORS = env_bool("TWO_FACTOR_FOR_EDITORS")
 OTP_TOTP_ISSUER = SITE_NAME
+# Nobody, superusers included, can read another person's key (and so copy their second factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Proxies in front (Varnish, nginx) that append the client's address to
 # X-Forwarded-For; without this, every sign-in seems to come from the proxy.
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

@@ -142,6 +142,11 @@ class ArticleAdmin(
 
     # Workflow: roles, pre-publish checks, edit conflicts, audit (articles/workflow.py).
 
+    def has_view_permission(self, request, obj=None):
+        # Views that fetch the interview themselves (quote cards) ask this too.
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or workflow.can_read(request.user, obj))
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and workflow.can_edit(request.user, obj)
 
