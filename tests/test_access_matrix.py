@@ -29,7 +29,7 @@ from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
 from articles import previews
-from articles.models import Article, Block, Correction, Person, Photo, PreviewLink
+from articles.models import Article, AuthorizationRequest, Block, Correction, Person, Photo, PreviewLink
 
 from .factories import make_article, make_person, make_photo
 from .workflow_support import contributor, editor
@@ -53,6 +53,8 @@ SECRET = {
 READABLE = {"own_draft", "own_review", "own_live", "colleague_review", "colleague_live"}
 CHANGEABLE = {"own_draft", "own_review"}
 ARTICLES = sorted(READABLE | {"colleague_draft", "own_embargoed", "colleague_embargoed"})
+# Interviews whose interviewee was asked to approve their answers: the record stays, so no one deletes them.
+AUTHORIZED = ["own_draft", "colleague_draft", "colleague_embargoed"]
 
 CRAFTED = {"title": "Hijacked", "slug": "hijacked", "status": "published", "featured": "on"}
 
@@ -98,6 +100,12 @@ def world():
     w["deleted_version"] = _version(deleted)
     deleted.delete()
     w["preview_link"] = previews.create_link(w["own_draft"], boss)
+    w["authorizations"] = {
+        key: AuthorizationRequest.objects.create(
+            article=w[key], person=person, expires_at=later, created_by=boss, message=f"For {key}"
+        )
+        for key in AUTHORIZED
+    }
     w["attempt"] = AccessAttempt.objects.create(
         username="someone",
         ip_address="203.0.113.1",
@@ -211,9 +219,39 @@ def rows(w):
             Row("admin:articles_article_revision", version, allowed=change),
             Row("admin:articles_article_revision", version, method="post", allowed=change, data=CRAFTED),
             Row("admin:articles_article_delete", pk, allowed=EDITOR),
-            Row("admin:articles_article_delete", pk, method="post", allowed=EDITOR, data={"post": "yes"}),
+            Row(
+                "admin:articles_article_delete",
+                pk,
+                method="post",
+                allowed=NOBODY if key in AUTHORIZED else EDITOR,
+                data={"post": "yes"},
+            ),
             Row("admin:view_on_site", [article_ct, w[key].pk], allowed=read),
+            # Interviewees approving their answers (articles/authorization.py).
+            Row("admin:articles_authorizationrequest_review", pk, allowed=read),
+            Row(
+                "admin:articles_authorizationrequest_review", pk, method="post", allowed=change, kind="action"
+            ),
         ]
+        if key in AUTHORIZED:
+            request = [w["authorizations"][key].pk]
+            revoke = {"action": "revoke", "_selected_action": request}
+            matrix += [
+                Row("admin:articles_authorizationrequest_change", request, allowed=read),
+                Row("admin:articles_authorizationrequest_history", request, allowed=read),
+                Row("admin:articles_authorizationrequest_delete", request, allowed=NOBODY),
+                Row(
+                    "admin:articles_authorizationrequest_changelist",
+                    method="post",
+                    allowed=change,
+                    data=revoke,
+                    kind="action",
+                ),
+            ]
+    matrix += [
+        Row("admin:articles_authorizationrequest_changelist"),
+        Row("admin:articles_authorizationrequest_add", allowed=NOBODY),
+    ]
     # Photos: contributors change only those no published or scheduled interview shows.
     for key, change in (("free_photo", DESK), ("live_photo", EDITOR)):
         matrix += model_rows(
@@ -312,6 +350,7 @@ def state():
         Tag,
         TaggedItem,
         PreviewLink,
+        AuthorizationRequest,
         AccessAttempt,
         AccessFailureLog,
         TOTPDevice,
@@ -333,7 +372,7 @@ def refused(response, row, role):
     if role not in DESK:
         return False
     if row.kind == "action":
-        return response.status_code in (200, 302, 403)
+        return response.status_code in (200, 302, 403, 404)
     if response.status_code in (403, 404):
         return True
     # The admin's answer for an object the user may not see: back to the index, "does not exist".

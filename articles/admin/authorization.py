@@ -172,8 +172,14 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.has_perm("articles.view_article")
 
+    def get_queryset(self, request):
+        # Only requests about interviews the user may read (workflow.readable).
+        readable = workflow.readable(request.user, Article.objects.all())
+        return super().get_queryset(request).filter(article__in=readable)
+
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.view_article")
+        allowed = request.user.has_perm("articles.view_article")
+        return allowed and (obj is None or workflow.can_read(request.user, obj.article))
 
     def has_add_permission(self, request):
         return False  # Asked from an interview's authorization page.
@@ -225,9 +231,9 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     # The interview's authorization page -----------------------------------------
 
     def review_view(self, request, article_id):
-        article = get_object_or_404(Article, pk=article_id)
         if not request.user.has_perm("articles.view_article"):
             raise PermissionDenied
+        article = get_object_or_404(workflow.readable(request.user, Article.objects.all()), pk=article_id)
         may_edit = workflow.can_edit(request.user, article)
         if request.method == "POST":
             if not may_edit:
