@@ -96,10 +96,14 @@ def check_limits(value):
 
 
 class _Recent:
-    """The last few sanitized values, so one save parses each value once (thread-safe)."""
+    """The last sanitized values, up to ``max_chars`` in all, so one save parses each value once.
 
-    def __init__(self, size):
-        self.size = size
+    Sized for the longest interview's body saved at once; thread-safe.
+    """
+
+    def __init__(self, max_chars):
+        self.max_chars = max_chars
+        self.chars = 0
         self.items = OrderedDict()
         self.lock = threading.Lock()
 
@@ -112,13 +116,17 @@ class _Recent:
 
     def remember(self, value, cleaned):
         with self.lock:
-            self.items[value] = cleaned
-            self.items[cleaned] = cleaned  # Sanitizing the result again gives the result.
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            # Sanitizing the result again gives the result.
+            for key in {value, cleaned}:
+                if key not in self.items:
+                    self.chars += len(key) + len(cleaned)
+                self.items[key] = cleaned
+            while self.chars > self.max_chars and self.items:
+                key, old = self.items.popitem(last=False)
+                self.chars -= len(key) + len(old)
 
 
-_recent = _Recent(size=64)
+_recent = _Recent(max_chars=4_000_000)
 
 
 def sanitize(value):

@@ -170,9 +170,23 @@ class ArticleIntervieweeInline(OrderedInlineMixin, admin.TabularInline):
     verbose_name_plural = "interviewees (in the order introduced)"
 
 
+# Far more blocks than any interview has (a long one has about 150), and a
+# form that fits settings.DATA_UPLOAD_MAX_NUMBER_FIELDS several times over.
+MAX_BLOCKS = 1000
+
+
+class BlockFormSet(BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "An interview can have at most %(num)d blocks. Nothing is saved yet and "
+        "everything you typed is still below: remove some blocks, or split the interview in two."
+    }
+
+
 class BlockInline(OrderedInlineMixin, PhotoChooserMixin, admin.StackedInline):
     model = Block
     form = BlockForm
+    formset = BlockFormSet
+    max_num = MAX_BLOCKS
     fields = [
         ("order", "kind"),
         "text",
@@ -215,6 +229,10 @@ class BlockInline(OrderedInlineMixin, PhotoChooserMixin, admin.StackedInline):
             url,
             cards.quote_text(block),
         )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Too many blocks get the formset's message, not a silently capped form.
+        return super().get_formset(request, obj, **{"validate_max": True, **kwargs})
 
 
 def _as_seen(caption, credit):
