@@ -145,3 +145,17 @@ def test_a_quoted_tag_stays_one_tag(admin_client):
     # The autocomplete offers it in the same form.
     found = admin_client.get(reverse("admin:articles_article_tag_autocomplete"), {"term": "arts"}).json()
     assert found["results"] == [{"id": '"Arts, culture"', "text": "Arts, culture"}]
+
+
+def test_tags_saved_without_an_address_get_one(client):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("articles.migrations.0011_tags_with_an_address")
+    article = make_article("Before the rule", tags=["!!!", "Kept"])
+    Tag.objects.filter(name="!!!").update(slug="")
+    migration.give_every_tag_an_address(apps, None)
+    assert Tag.objects.get(name="!!!").slug.startswith("tag-")
+    assert Tag.objects.get(name="Kept").slug == "kept"
+    assert client.get(article.get_absolute_url()).status_code == 200
