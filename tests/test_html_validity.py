@@ -133,6 +133,7 @@ def site_pages(client):
         "search-nothing": get(reverse("articles:search") + "?q=zzqxv"),
         "search-empty": get(reverse("articles:search")),
         "not-found": get("/interviews/no-such-interview/", status=404),
+        "bad-request": get("/search/?q=%00", status=400),
         "server-error": server_error(RequestFactory().get("/")).content.decode(),
     }
 
