@@ -10,9 +10,10 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
-        from . import rendering
+        from . import rendering, search
         from .tagging import clean_tag
 
         # taggit's model cannot take a rule of its own; see tagging.py.
         pre_save.connect(clean_tag, sender=Tag, dispatch_uid="articles.clean_tag")
         rendering.connect_signals()
+        search.connect_signals()

@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.utils import timezone
 from PIL import Image
 
+from articles import search
 from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, Person, Photo
 
 _counter = itertools.count(1)
@@ -103,4 +104,5 @@ def make_article(
         if q <= photos:
             blocks.append(Block(article=article, position=next(position), kind="photo", photo=make_photo()))
     Block.objects.bulk_create(blocks)
+    search.refresh_documents(Article.objects.filter(pk=article.pk))
     return article

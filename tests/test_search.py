@@ -112,3 +112,55 @@ def test_pages_of_results(client):
 def test_postgresql_matches_other_forms_of_a_word():
     make_article("Lighthouse keepers remember")
     assert titles("lighthouses") == ["Lighthouse keepers remember"]
+
+
+def test_finds_an_interview_by_its_answer_text():
+    article = make_article("A conversation", standfirst="Nothing here.", questions=0)
+    Block.objects.create(article=article, position=1, kind="question", text="<p>What did you see?</p>")
+    Block.objects.create(
+        article=article, position=2, kind="answer", text="<p>Cormorants &amp; herons.</p><p>Egrets.</p>"
+    )
+    make_article("Another conversation")
+    assert titles("cormorants") == ["A conversation"]
+    article.refresh_from_db()
+    assert article.search_document == "What did you see? Cormorants & herons. Egrets."
+    assert titles("egrets") == ["A conversation"]
+
+
+def test_the_stored_document_follows_every_edit_of_the_blocks():
+    article = make_article("A conversation", standfirst="Nothing here.", questions=0)
+    block = Block.objects.create(article=article, position=1, kind="answer", text="<p>Kelp forests.</p>")
+    assert titles("kelp") == ["A conversation"]
+    block.text = "<p>Oyster reefs.</p>"
+    block.save()
+    assert titles("kelp") == []
+    assert titles("oyster") == ["A conversation"]
+    block.delete()
+    assert titles("oyster") == []
+    article.refresh_from_db()
+    assert article.search_document == ""
+
+
+def test_saving_the_interview_keeps_its_document_and_searches_its_new_title():
+    article = make_article("A conversation", standfirst="Nothing here.")
+    Block.objects.create(article=article, position=1, kind="answer", text="<p>Kelp forests.</p>")
+    article.refresh_from_db()
+    article.title = "Estuaries"
+    article.save()
+    assert titles("estuaries") == ["Estuaries"]
+    assert titles("kelp") == ["Estuaries"]
+    assert titles("conversation") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
+def test_postgresql_searches_through_the_gin_index():
+    from articles.search import INDEX_NAME, _postgres
+
+    make_article("Harbour walls")
+    # The search condition alone (a tiny table would rather scan the "public" index).
+    sql, params = _postgres(Article.objects.all(), "harbour").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert INDEX_NAME in plan

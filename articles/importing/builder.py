@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
-from .. import images
+from .. import images, search
 from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Person, Photo
 from .document import ImportRefused, Kind
 from .structure import fold, initials
@@ -181,6 +181,7 @@ def build(document, *, title, standfirst="", interviewees=(), authors=(), user=N
                         f"Block {block.position} cannot be saved: {' '.join(error.messages)}"
                     ) from error
             Block.objects.bulk_create(blocks)
+            search.refresh_documents(Article.objects.filter(pk=article.pk))
             bio = bio_of(document)
             if bio and bio_for is not None and not bio_for.bio:
                 bio_for.bio = bio

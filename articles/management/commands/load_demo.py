@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles import cards
+from articles import cards, search
 from articles.demo import content, pictures
 from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, OldSlug, Person, Photo
 
@@ -118,6 +118,7 @@ class DemoLoader:
         Block.objects.bulk_create(
             self.block(article, position, block) for position, block in enumerate(spec["blocks"], start=1)
         )
+        search.refresh_documents(Article.objects.filter(pk=article.pk))
         cards.refresh_article_cards(article)
         for block in article.blocks.exclude(cards={}):
             self.saved_files.extend(_file_names(block.cards))

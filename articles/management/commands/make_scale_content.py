@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles import search
 from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, Person, Photo
 
 QUESTIONS = 12
@@ -117,6 +118,7 @@ class Command(BaseCommand):
                 for k in range(3)
             ]
         Block.objects.bulk_create(blocks, batch_size=2000)
+        search.refresh_documents(Article.objects.filter(pk__in=[article.pk for article in articles]))
         ArticleAuthor.objects.bulk_create(authors)
         ArticleInterviewee.objects.bulk_create(interviewees)
         TaggedItem.objects.bulk_create(tagged)
