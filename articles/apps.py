@@ -17,3 +17,7 @@ class ArticlesConfig(AppConfig):
         pre_save.connect(clean_tag, sender=Tag, dispatch_uid="articles.clean_tag")
         rendering.connect_signals()
         search.connect_signals()
+
+        from . import caching
+
+        caching.connect()

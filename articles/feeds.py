@@ -10,22 +10,20 @@ to RequestSite, since django.contrib.sites is not installed), which a client
 controls; handing it absolute URLs leaves nothing for it to prefix.
 """
 
-import hashlib
 import json
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import rfc3339_date
 from django.utils.html import escape
-from django.utils.http import http_date, quote_etag
 from taggit.models import Tag
 
 from . import images, rendering
@@ -204,22 +202,6 @@ def feed_time(value):
     return timezone.localtime(value).replace(microsecond=0)
 
 
-def feed_version():
-    """The ETag and Last-Modified time shared by every feed, from two aggregates.
-
-    Publishing, a scheduled interview coming due, editing, unpublishing and
-    deleting each change the count, the latest publication time or the latest
-    edit, so a reader never keeps a stale copy for longer than FEED_MAX_AGE.
-    """
-    public = Article.objects.published().aggregate(count=Count("pk"), published=Max("published_at"))
-    edited = Article.objects.aggregate(edited=Max("updated_at"))["edited"]
-    times = [time for time in (public["published"], edited) if time]
-    last_modified = int(max(times).timestamp()) if times else None
-    key = f"{public['count']}|{public['published']}|{edited}"
-    etag = quote_etag(hashlib.md5(key.encode(), usedforsecurity=False).hexdigest())
-    return etag, last_modified
-
-
 def photo_image(photo):
     """The JPEG rendition feeds show for ``photo``: a dict with url (absolute), width, height, bytes, type.
 
@@ -259,17 +241,13 @@ class InterviewFeed(Feed):
         self.format = format
         self.feed_type = FORMATS[format]
 
+    # The page cache (articles/pagecache.py) gives feeds their ETag and
+    # Last-Modified from what they show, and answers conditional requests.
     def __call__(self, request, *args, **kwargs):
         obj = self.get_object(request, *args, **kwargs)
-        etag, last_modified = feed_version()
-        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if response is None:
-            feed = self.get_feed(obj, request)
-            response = HttpResponse(content_type=feed.content_type)
-            feed.write(response, "utf-8")
-        response.headers["ETag"] = etag
-        if last_modified:
-            response.headers["Last-Modified"] = http_date(last_modified)
+        feed = self.get_feed(obj, request)
+        response = HttpResponse(content_type=feed.content_type)
+        feed.write(response, "utf-8")
         patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
         return response
 

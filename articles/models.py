@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from . import cards, images
+from .caching import ContentVersion  # noqa: F401  (its own module; imported so Django finds it)
 from .links import ExpiringLink
 from .richtext import RichTextField, plain_text
 from .text import CleanCharField, CleanTextField, is_web_address, link_lines, validate_links

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "articles.compression.CompressionMiddleware",
     # Before anything reads the request into a query (PostgreSQL cannot hold NUL).
     "articles.middleware.RefuseNulMiddleware",
+    # Before sessions and the rest: a cached page is served without them.
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,10 +174,47 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # A Redis that is down or unreachable must cost a page milliseconds, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache (articles/pagecache.py). Freshness is decided by the database,
+# so local memory is as correct as Redis with several workers, only less shared.
+CACHE_PAGES = env_bool("CACHE_PAGES", True)
+PAGE_CACHE_ALIAS = "default"
+CACHE_PAGE_SECONDS = int(os.environ.get("CACHE_PAGE_SECONDS", "86400"))
+# Browsers revalidate every page by default (a 304 from the page cache);
+# feeds and sitemaps set their own lifetimes.
+CACHE_BROWSER_MAX_AGE = int(os.environ.get("CACHE_BROWSER_MAX_AGE", "0"))
+# Shared caches (Varnish, a CDN): a day when a purger tells them of changes, a minute otherwise.
+CACHE_SHARED_MAX_AGE = (
+    int(os.environ["CACHE_SHARED_MAX_AGE"]) if os.environ.get("CACHE_SHARED_MAX_AGE") else None
+)
+
+# Purging the HTTP cache in front of the site (articles/purgers.py): varnish, fastly, cloudflare or none.
+PURGE_BACKEND = os.environ.get("PURGE_BACKEND", "").strip().lower()
+if PURGE_BACKEND not in {"", "varnish", "fastly", "cloudflare"}:
+    raise ImproperlyConfigured(
+        f"PURGE_BACKEND is {PURGE_BACKEND!r}; use varnish, fastly or cloudflare, or leave it empty."
+    )
+PURGE_TIMEOUT = float(os.environ.get("PURGE_TIMEOUT", "5"))
+VARNISH_URLS = env_list("VARNISH_URLS", "http://127.0.0.1:6081")
+FASTLY_API_URL = os.environ.get("FASTLY_API_URL", "https://api.fastly.com")
+FASTLY_SERVICE_ID = os.environ.get("FASTLY_SERVICE_ID", "")
+FASTLY_API_TOKEN = os.environ.get("FASTLY_API_TOKEN", "")
+CLOUDFLARE_API_URL = os.environ.get("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4")
+CLOUDFLARE_ZONE_ID = os.environ.get("CLOUDFLARE_ZONE_ID", "")
+CLOUDFLARE_API_TOKEN = os.environ.get("CLOUDFLARE_API_TOKEN", "")
+_purge_needs = {
+    "fastly": ("FASTLY_SERVICE_ID", "FASTLY_API_TOKEN"),
+    "cloudflare": ("CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN"),
+}
+for _name in _purge_needs.get(PURGE_BACKEND, ()):
+    if not globals()[_name]:
+        raise ImproperlyConfigured(f"PURGE_BACKEND={PURGE_BACKEND} needs {_name}.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -30,3 +30,12 @@ def media_root(settings, tmp_path, request):
     if ON_S3 and not request.node.get_closest_marker("filesystem_only"):
         request.getfixturevalue("s3_media")
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Every test starts with no stored pages (local memory outlives a test's rolled-back versions)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    caches[settings.PAGE_CACHE_ALIAS].clear()

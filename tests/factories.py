@@ -106,3 +106,10 @@ def make_article(
     Block.objects.bulk_create(blocks)
     search.refresh_documents(Article.objects.filter(pk=article.pk))
     return article
+
+
+# What the page cache adds to a public page's queries (articles/pagecache.py):
+# on a miss, the generation and next publication time before rendering and
+# Last-Modified after; on a hit, the one query that checks the page is fresh.
+PAGE_CACHE_MISS = 2
+PAGE_CACHE_HIT = 1

@@ -5,13 +5,14 @@ from datetime import timedelta
 import lxml.html
 import pytest
 from django.template.loader import get_template
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleInterviewee, Block, Correction
 from articles.views import PAGE_SIZE, render_article_page
 
-from .factories import make_article, make_person, make_photo
+from .factories import PAGE_CACHE_HIT, PAGE_CACHE_MISS, make_article, make_person, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -344,14 +345,20 @@ def test_interview_page_query_count_is_constant(client, django_assert_num_querie
     make_article(tags=["t0"])
     # Article with lead photo, authors, interviewees, tags, corrections, photo
     # blocks (for the metadata), related; the first view also fetches the
-    # blocks to render the body.
-    with django_assert_num_queries(8):
+    # blocks to render the body; and the page cache's two (articles/pagecache.py:
+    # the generation with the next publication time before rendering,
+    # Last-Modified after).
+    with django_assert_num_queries(8 + PAGE_CACHE_MISS):
         page(client.get(article.get_absolute_url()))
-    # Later views reuse the body rendered by the first.
-    with django_assert_num_queries(7):
+    # Served from the page cache: one query checks it is still fresh.
+    with django_assert_num_queries(PAGE_CACHE_HIT):
+        page(client.get(article.get_absolute_url()))
+    # Rendered again (page cache off), the view reuses the body rendered by the first.
+    with override_settings(CACHE_PAGES=False), django_assert_num_queries(7 + PAGE_CACHE_MISS):
         page(client.get(article.get_absolute_url()))
     Correction.objects.create(article=article, text="<p>Fixed.</p>")
-    with django_assert_num_queries(7):
+    # The stored page is found stale, then the same.
+    with django_assert_num_queries(PAGE_CACHE_HIT + 7 + PAGE_CACHE_MISS):
         assert "Fixed." in page(client.get(article.get_absolute_url())).text_content()
 
 
@@ -362,15 +369,19 @@ def test_listing_query_counts_are_constant(client, django_assert_num_queries, si
     for i in range(PAGE_SIZE + 3):
         make_article(tags=["t0"], featured=i < 2, interviewees=[person], authors=[person])
     # Featured, count, latest, then the authors and interviewees of both lists.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + PAGE_CACHE_MISS):
         page(client.get("/"))
     # Tag, count, page of articles + two prefetches.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5 + PAGE_CACHE_MISS):
         page(client.get(reverse("articles:tag", kwargs={"slug": "t0"})))
     # Person, then for each list: count, page of articles; then the authors
     # and interviewees of both lists.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(7 + PAGE_CACHE_MISS):
         page(client.get(person.get_absolute_url()))
+    for url in ("/", reverse("articles:tag", kwargs={"slug": "t0"}), person.get_absolute_url()):
+        with django_assert_num_queries(PAGE_CACHE_HIT):
+            assert client.get(url)["X-Page-Cache"] == "hit"
+    # Search results are never stored, so they cost the same every time.
     # Count, page of articles + two prefetches.
     with django_assert_num_queries(4):
         page(client.get(reverse("articles:search") + "?q=Question"))

@@ -1,0 +1,262 @@
+"""The page cache, and the HTTP caching headers of public pages.
+
+``PageCacheMiddleware`` serves anonymous GET and HEAD requests for the views in
+``PUBLIC_VIEWS`` from Django's cache (local memory, or Redis with REDIS_URL).
+A stored page keeps the generation it was rendered at and the keys it loaded
+(articles/caching.py); a hit costs one query, which checks that none of those
+keys changed since. Pages are never kept past the next scheduled publication
+time they saw, so a scheduled interview appears at its time with no job to run.
+
+Never cached: requests carrying a session or messages cookie (a signed-in
+editor, whose pages the cache neither serves nor fills), responses that set a
+cookie or say ``private``/``no-store`` (previews, the admin), anything but a
+200, and every view not listed below (search, health checks, the admin).
+
+Every public response also gets, with the cache on or off (``CACHE_PAGES=0``):
+an ETag (a hash of the body), Last-Modified (when what it shows last changed),
+Cache-Control for browsers and shared caches, and the ``Surrogate-Key`` and
+``Cache-Tag`` headers naming what it shows, which the purgers use.
+"""
+
+import hashlib
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, get_max_age
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+from . import caching, purgers
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_VIEWS = {
+    "articles:home",
+    "articles:detail",
+    "articles:person",
+    "articles:tag",
+    *(
+        f"articles:{feed}_{fmt}"
+        for feed in ("feed", "tag_feed", "person_feed")
+        for fmt in ("rss", "atom", "json")
+    ),
+    "articles:sitemap",
+    "articles:sitemap_news",
+    "articles:sitemap_section",
+    "articles:robots",
+}
+# Pages listing interviews site-wide: they change whenever any interview is published or unpublished.
+SITE_LISTINGS = {
+    "articles:home",
+    "articles:feed_rss",
+    "articles:feed_atom",
+    "articles:feed_json",
+    "articles:sitemap",
+    "articles:sitemap_news",
+    "articles:sitemap_section",
+}
+# The query parameters public views read; others (utm_source, fbclid...) do not change the page.
+PAGE_PARAMETERS = ("page", "given", "written", "p")
+# Who may be signed in, or have a message waiting: their pages are their own.
+PERSONAL_COOKIES = ("messages",)
+STALE_IF_ERROR = 86400
+STALE_WHILE_REVALIDATE = 60
+CODINGS = re.compile(r"\b(br|gzip|zstd|deflate)\b")
+# After the cache fails, try it again after this many seconds (and log again).
+RETRY_AFTER_FAILURE = 30
+
+
+class Entry:
+    """A stored page. Plain attributes pickle small and fast."""
+
+    __slots__ = ("content", "headers", "keys", "generation", "expires", "browser_max_age")
+
+    def __init__(self, content, headers, keys, generation, expires, browser_max_age):
+        self.content = content
+        self.headers = headers
+        self.keys = keys
+        self.generation = generation
+        self.expires = expires
+        self.browser_max_age = browser_max_age
+
+    def __getstate__(self):
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setstate__(self, state):
+        for name, value in zip(self.__slots__, state, strict=True):
+            setattr(self, name, value)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.failed_at = None
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            return self.get_response(request)
+        if view_name not in PUBLIC_VIEWS:
+            return self.get_response(request)
+        if _personal(request):
+            response = self.get_response(request)
+            response.headers["Cache-Control"] = "private, no-cache"
+            return response
+
+        cache_key = _cache_key(request) if settings.CACHE_PAGES else None
+        if cache_key:
+            entry = self._get(cache_key)
+            if entry is not None:
+                response = _serve(request, entry)
+                if response is not None:
+                    return response
+
+        generation, next_publication = caching.snapshot()
+        with caching.recording() as dependencies:
+            if view_name in SITE_LISTINGS:
+                caching.depend_on(caching.LISTINGS)
+            response = self.get_response(request)
+        if not _storable(response):
+            if not response.has_header("Cache-Control"):
+                response.headers["Cache-Control"] = "no-cache"
+            return response
+
+        expires = next_publication.timestamp() if next_publication else None
+        browser_max_age = get_max_age(response)
+        _describe(response, dependencies)
+        _set_cache_control(response, expires, browser_max_age)
+        if cache_key:
+            entry = Entry(
+                response.content,
+                [(name, value) for name, value in response.items() if name != "Cache-Control"],
+                dependencies.checked_keys(),
+                generation,
+                expires,
+                browser_max_age,
+            )
+            self._set(cache_key, entry, expires)
+        response.headers["X-Page-Cache"] = "miss" if cache_key else "off"
+        return _conditional(request, response)
+
+    # The cache may be down (Redis restarting): pages are then served uncached.
+
+    def _get(self, cache_key):
+        if self._resting():
+            return None
+        try:
+            return caches[settings.PAGE_CACHE_ALIAS].get(cache_key)
+        except Exception as error:  # Any backend's connection error.
+            self._failed(error)
+            return None
+
+    def _set(self, cache_key, entry, expires):
+        timeout = settings.CACHE_PAGE_SECONDS
+        if expires is not None:
+            timeout = min(timeout, int(expires - time.time()))
+        if timeout <= 0 or self._resting():
+            return
+        try:
+            caches[settings.PAGE_CACHE_ALIAS].set(cache_key, entry, timeout)
+        except Exception as error:
+            self._failed(error)
+
+    def _failed(self, error):
+        self.failed_at = time.monotonic()
+        logger.warning(
+            "Page cache unavailable, serving pages uncached for %ss: %s", RETRY_AFTER_FAILURE, error
+        )
+
+    def _resting(self):
+        if self.failed_at is None:
+            return False
+        if time.monotonic() - self.failed_at > RETRY_AFTER_FAILURE:
+            self.failed_at = None
+            return False
+        return True
+
+
+def _personal(request):
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or any(name in cookies for name in PERSONAL_COOKIES)
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def _cache_key(request):
+    parameters = sorted((name, request.GET.get(name)) for name in PAGE_PARAMETERS if name in request.GET)
+    # Each accepted set of codings gets its own copy: feeds and sitemaps come compressed.
+    codings = ",".join(sorted(set(CODINGS.findall(request.META.get("HTTP_ACCEPT_ENCODING", "")))))
+    name = f"{request.path_info}?{parameters}|{codings}"
+    return "page:" + hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
+
+
+def _serve(request, entry):
+    now = time.time()
+    if entry.expires is not None and now >= entry.expires:
+        return None
+    if not caching.is_fresh(entry.keys, entry.generation):
+        return None
+    response = HttpResponse(entry.content)
+    for name, value in entry.headers:
+        response.headers[name] = value
+    _set_cache_control(response, entry.expires, entry.browser_max_age, now)
+    response.headers["X-Page-Cache"] = "hit"
+    return _conditional(request, response)
+
+
+def _storable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return "private" not in cache_control and "no-store" not in cache_control
+
+
+def _describe(response, dependencies):
+    if not response.has_header("ETag"):
+        response.headers["ETag"] = quote_etag(
+            hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        )
+    modified = caching.last_modified(dependencies)
+    if modified is not None:
+        response.headers["Last-Modified"] = http_date(modified.timestamp())
+    keys = dependencies.surrogate_keys()
+    response.headers["Surrogate-Key"] = " ".join(keys)
+    response.headers["Cache-Tag"] = ",".join(keys)
+
+
+def _set_cache_control(response, expires, browser_max_age, now=None):
+    """Browsers revalidate (cheap: a 304 from the page cache); shared caches keep pages until purged.
+
+    Neither keeps a page past the next scheduled publication time.
+    """
+    browser = settings.CACHE_BROWSER_MAX_AGE if browser_max_age is None else browser_max_age
+    shared = settings.CACHE_SHARED_MAX_AGE
+    if shared is None:
+        # Without a purger, a shared cache cannot be told of changes: keep pages briefly.
+        shared = 86400 if purgers.configured() else 60
+    # Serving a stale copy while refetching is fine, except past a publication time.
+    revalidate = f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, "
+    if expires is not None:
+        left = max(0, int(expires - (now or time.time())))
+        if left < shared + STALE_WHILE_REVALIDATE:
+            shared, browser, revalidate = min(shared, left), min(browser, left), ""
+    response.headers["Cache-Control"] = (
+        f"public, max-age={browser}, s-maxage={shared}, {revalidate}stale-if-error={STALE_IF_ERROR}"
+    )
+
+
+def _conditional(request, response):
+    modified = response.get("Last-Modified")
+    last_modified = parse_http_date_safe(modified) if modified else None
+    return get_conditional_response(
+        request, etag=response.get("ETag"), last_modified=last_modified, response=response
+    )
