@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps
 
-from . import card_drawing
+from . import caching, card_drawing
 from .card_drawing import SIZES, CardContent, QuoteTooLong
 from .richtext import plain_text
 
@@ -129,6 +129,8 @@ def refresh_block_cards(block, article, force=False):
     if new == old:
         return False
     type(block).objects.filter(pk=block.pk).update(cards=new)
+    # update() sends no signal: pages that show the card must hear of it.
+    caching.changed(caching.article_key(block.article_id))
     block.cards = new
     _delete_unused(old, new)
     return True

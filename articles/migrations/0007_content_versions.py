@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_block_photo_slots"),
+        ("articles", "0006_block_plain_order"),
     ]
 
     operations = [
