@@ -49,7 +49,8 @@ OVERFLOW = "overflow"
 class ContentVersion(models.Model):
     """The last generation in which something that public pages show changed."""
 
-    key = models.CharField(max_length=100, unique=True)
+    # Slug-shaped ("article-12"); never typed by people, so no text cleaning.
+    key = models.SlugField(max_length=100, unique=True)
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
 

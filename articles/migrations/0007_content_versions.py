@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("key", models.CharField(max_length=100, unique=True)),
+                ("key", models.SlugField(max_length=100, unique=True)),
                 ("version", models.BigIntegerField(default=0)),
                 ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
