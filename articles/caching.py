@@ -198,11 +198,18 @@ def _purge_after_commit(names, using):
 
     if not purgers.configured():
         return
+    # One purge per transaction, with every key it changed. A rollback drops
+    # the registered callback, and with it the keys gathered so far.
+    connection = transaction.get_connection(using)
     pending = getattr(_pending, "keys", None)
-    if pending is None:
-        pending = _pending.keys = set()
+    registered = pending is not None and any(
+        callback is _flush_purge for _, callback, _ in connection.run_on_commit
+    )
+    if registered:
+        _pending.keys.update(names)
+    else:
+        _pending.keys = set(names)
         transaction.on_commit(_flush_purge, using=using)
-    pending.update(names)
 
 
 def _flush_purge():

@@ -49,6 +49,8 @@ PUBLIC_VIEWS = {
     "articles:sitemap_section",
     "articles:robots",
 }
+# Public, but different for every query: no cache may keep them without asking.
+UNSTORED_VIEWS = {"articles:search"}
 # Pages listing interviews site-wide: they change whenever any interview is published or unpublished.
 SITE_LISTINGS = {
     "articles:home",
@@ -104,7 +106,10 @@ class PageCacheMiddleware:
         except Resolver404:
             return self.get_response(request)
         if view_name not in PUBLIC_VIEWS:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if view_name in UNSTORED_VIEWS and not response.has_header("Cache-Control"):
+                response.headers["Cache-Control"] = "no-cache"
+            return response
         if _personal(request):
             response = self.get_response(request)
             response.headers["Cache-Control"] = "private, no-cache"
