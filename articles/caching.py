@@ -79,6 +79,7 @@ class Dependencies:
     def __init__(self):
         self.keys = {SCHEDULE}
         self.latest = None
+        self.valid_until = None
 
     def add(self, *keys):
         self.keys.update(keys)
@@ -120,6 +121,13 @@ def depend_on(*keys):
     dependencies = _recording.get()
     if dependencies is not None:
         dependencies.add(*keys)
+
+
+def valid_until(time):
+    """For a page that changes by itself at ``time`` (an item leaving a time window): keep it no longer."""
+    dependencies = _recording.get()
+    if dependencies is not None and (dependencies.valid_until is None or time < dependencies.valid_until):
+        dependencies.valid_until = time
 
 
 def snapshot():

@@ -133,7 +133,8 @@ class PageCacheMiddleware:
                 response.headers["Cache-Control"] = "no-cache"
             return response
 
-        expires = next_publication.timestamp() if next_publication else None
+        until = [t for t in (next_publication, dependencies.valid_until) if t is not None]
+        expires = min(until).timestamp() if until else None
         browser_max_age = get_max_age(response)
         _describe(response, dependencies)
         _set_cache_control(response, expires, browser_max_age)

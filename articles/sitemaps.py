@@ -24,7 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from . import images
+from . import caching, images
 from .models import Article, Person, photo_blocks_prefetch
 from .text import xml_safe
 
@@ -157,6 +157,8 @@ class NewsSitemap(SiteSitemap):
         return interview_lastmod(article)
 
     def add_details(self, url, article):
+        # The page changes when this interview leaves the window: no cache keeps it past then.
+        caching.valid_until(article.published_at + NEWS_WINDOW)
         url["news"] = {
             "name": settings.SITE_NAME,
             "language": settings.SITE_LANGUAGE,

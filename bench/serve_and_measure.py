@@ -1,14 +1,24 @@
-"""Serve the demo site with gunicorn and measure the public pages.
+"""Serve the demo site with gunicorn and measure the public pages, uncached, cached and through Varnish.
 
-    .venv/bin/python bench/serve_and_measure.py            # measure over HTTP
+    .venv/bin/python bench/serve_and_measure.py            # measure over HTTP (make bench)
     .venv/bin/python bench/serve_and_measure.py --profile  # cProfile the interview page in-process
 
 Everything runs against a throwaway copy of the site in a temporary folder:
 its own SQLite database with the demo content, its own media and static
-files, DEBUG off and no page cache, as in production. One sync gunicorn
-worker serves 127.0.0.1; a client in this script sends a bounded number of
-requests per page, one at a time, and reports requests per second, p50/p99
-latency, and the worker's CPU time per request read from /proc. Results are
+files, DEBUG off, as in production. One sync gunicorn worker serves
+127.0.0.1, in turn:
+
+- uncached: the site with CACHE_PAGES=0 (every request renders the page);
+- cached: the site with its page cache (local memory), after a warm-up;
+- ceiling: bench/ceiling.py, a bare Django view returning as many constant
+  bytes as the interview page, with no middleware: the most requests per
+  second a Django process serves on this machine;
+- varnish: when varnishd is installed, Varnish with deploy/varnish/newsroom.vcl
+  in front of the cached site (every request a Varnish hit).
+
+A client in this script sends a bounded number of requests per page, one at
+a time, and reports requests per second, p50/p99 latency, the gunicorn
+worker's CPU time per request read from /proc, and the ratios. Results are
 also written to bench/results/latest.json.
 
 This is a measurement, not a test: numbers depend on the machine.
@@ -22,6 +32,7 @@ import os
 import platform
 import pstats
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -36,7 +47,9 @@ PAGES = [
     ("interview (14+ questions)", "/interviews/teodora-valen-sea-wall-promise/", "Teodora Valen"),
     ("home", "/", "Teodora Valen"),
     ("tag page", "/tags/climate/", "Teodora Valen"),
+    ("feed (RSS, full text)", "/feeds/rss/", "Teodora Valen"),
 ]
+VCL = ROOT / "deploy" / "varnish" / "newsroom.vcl"
 INTERVIEW_PATH = PAGES[0][1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -83,17 +96,25 @@ def prepare(env):
 # Measuring over HTTP --------------------------------------------------------
 
 
-def start_gunicorn(env, port):
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env, port, app="newsroom.wsgi:application", pythonpath=None):
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "newsroom.wsgi:application",
+        app,
         "--workers=1",
         "--worker-class=sync",
         f"--bind={HOST}:{port}",
         "--log-level=warning",
     ]
+    if pythonpath:
+        command.append(f"--pythonpath={pythonpath}")
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -109,6 +130,32 @@ def start_gunicorn(env, port):
         time.sleep(0.2)
     stop(server)
     sys.exit("gunicorn did not answer within 30 seconds.")
+
+
+def varnishd_path():
+    return shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin:/usr/local/sbin")
+
+
+def start_varnish(workdir, backend_port):
+    """varnishd with the shipped VCL in front of ``backend_port``; returns (process, port)."""
+    vcl = VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";', 1)
+    (workdir / "bench.vcl").write_text(vcl)
+    port = free_port()
+    command = [varnishd_path(), "-F", "-j", "none", "-n", str(workdir / "varnish")]
+    command += ["-f", str(workdir / "bench.vcl"), "-a", f"{HOST}:{port}", "-T", f"{HOST}:{free_port()}"]
+    command += ["-s", "malloc,64m"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit("varnishd exited at start.")
+        try:
+            fetch(port, "/robots.txt")
+            return process, port
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    sys.exit("varnishd did not answer within 30 seconds.")
 
 
 def stop(server):
@@ -163,7 +210,7 @@ def measure(port, worker, path, expected, requests, max_seconds, warmup):
     for _ in range(warmup):
         fetch(port, path)
     latencies = []
-    cpu_before = cpu_seconds(worker)
+    cpu_before = cpu_seconds(worker) if worker else 0
     started = time.perf_counter()
     deadline = started + max_seconds
     while len(latencies) < requests and time.perf_counter() < deadline:
@@ -173,7 +220,7 @@ def measure(port, worker, path, expected, requests, max_seconds, warmup):
         if status != 200:
             sys.exit(f"{path} answered {status} during the measurement.")
     elapsed = time.perf_counter() - started
-    cpu = cpu_seconds(worker) - cpu_before
+    cpu = cpu_seconds(worker) - cpu_before if worker else None
     latencies.sort()
     count = len(latencies)
     return {
@@ -183,7 +230,7 @@ def measure(port, worker, path, expected, requests, max_seconds, warmup):
         "requests_per_second": count / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(count - 1, round(0.99 * count) - 1)],
-        "cpu_ms_per_request": 1000 * cpu / count,
+        "cpu_ms_per_request": 1000 * cpu / count if cpu is not None else None,
     }
 
 
@@ -231,44 +278,87 @@ def machine():
     }
 
 
+def run_mode(env, port, pages, args, mode, app="newsroom.wsgi:application", pythonpath=None):
+    server, worker = start_gunicorn(env, port, app, pythonpath)
+    try:
+        return [
+            {
+                "mode": mode,
+                "page": name,
+                **measure(port, worker, path, expected, args.requests, args.seconds, args.warmup),
+            }
+            for name, path, expected in pages
+        ]
+    finally:
+        stop(server)
+
+
 def run_http(args):
+    port = args.port
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
-        env = site_environment(Path(tmp), args.port)
+        workdir = Path(tmp)
+        env = site_environment(workdir, port)
         prepare(env)
         info = machine()
-        server, worker = start_gunicorn(env, args.port)
-        try:
-            results = [
-                {
-                    "page": name,
-                    **measure(args.port, worker, path, expected, args.requests, args.seconds, args.warmup),
-                }
-                for name, path, expected in PAGES
-            ]
-        finally:
-            stop(server)
+        results = run_mode({**env, "CACHE_PAGES": "0"}, port, PAGES, args, "uncached")
+        results += run_mode({**env, "CACHE_PAGES": "1"}, port, PAGES, args, "cached")
+        size = next(r["bytes"] for r in results if r["path"] == INTERVIEW_PATH)
+        ceiling_env = {**env, "CEILING_BYTES": str(size)}
+        ceiling = [("bare Django view", "/", "x")]
+        results += run_mode(
+            ceiling_env, port, ceiling, args, "ceiling", "ceiling:application", ROOT / "bench"
+        )
+        if varnishd_path():
+            server, _ = start_gunicorn({**env, "CACHE_PAGES": "1"}, port)
+            varnish, varnish_port = start_varnish(workdir, port)
+            try:
+                results += [
+                    {
+                        "mode": "varnish",
+                        "page": name,
+                        **measure(
+                            varnish_port, None, path, expected, args.requests, args.seconds, args.warmup
+                        ),
+                    }
+                    for name, path, expected in PAGES
+                ]
+            finally:
+                stop(varnish)
+                stop(server)
     info["load_average_after"] = os.getloadavg()[0]
     report = {"machine": info, "workers": "1 gunicorn sync worker", "results": results}
+    print_report(info, results)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+
+
+def print_report(info, results):
     print(f"Machine: {info['cpu']}, {info['nproc']} CPUs, Python {info['python']}, {info['system']}")
     print(f"Code: {info['revision']}")
     print(
         f"Calibration: sum(range(10**6)) takes {info['calibration_ms']:.1f} ms of CPU; "
         f"load average {info['load_average']:.1f} before, {info['load_average_after']:.1f} after"
     )
-    print("Server: 1 gunicorn sync worker, SQLite, DEBUG off, no page cache")
-    print("Client: one at a time, a new connection per request")
+    print(
+        "Server: 1 gunicorn sync worker, SQLite, DEBUG off; client: one request at a time, a new connection each"
+    )
     print()
-    print("| Page | Requests | Requests/s | p50 ms | p99 ms | Server CPU ms/request | Size |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    ceiling = next(r for r in results if r["mode"] == "ceiling")["requests_per_second"]
+    uncached = {r["page"]: r["requests_per_second"] for r in results if r["mode"] == "uncached"}
+    print(
+        "| Page | Mode | Requests | Requests/s | p50 ms | p99 ms | Server CPU ms/request | Size | × uncached | of ceiling |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
+        cpu = f"{r['cpu_ms_per_request']:.2f}" if r["cpu_ms_per_request"] is not None else "(Varnish)"
+        base = uncached.get(r["page"])
+        times = f"{r['requests_per_second'] / base:.1f}" if base and r["mode"] != "uncached" else ""
         print(
-            f"| {r['page']} (`{r['path']}`) | {r['requests']} | {r['requests_per_second']:.0f} | "
-            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['cpu_ms_per_request']:.2f} | "
-            f"{r['bytes'] / 1024:.0f} KiB |"
+            f"| {r['page']} (`{r['path']}`) | {r['mode']} | {r['requests']} | {r['requests_per_second']:.0f} | "
+            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {cpu} | {r['bytes'] / 1024:.0f} KiB | {times} | "
+            f"{100 * r['requests_per_second'] / ceiling:.0f}% |"
         )
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
 # Profiling in-process -------------------------------------------------------
@@ -276,7 +366,8 @@ def run_http(args):
 
 def run_profile(args):
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
-        env = site_environment(Path(tmp), args.port)
+        # The rendering itself is what the profile is for.
+        env = {**site_environment(Path(tmp), args.port), "CACHE_PAGES": "0"}
         prepare(env)
         os.environ.clear()
         os.environ.update(env)
@@ -368,7 +459,7 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--port", type=int, default=8010)
+    parser.add_argument("--port", type=int, default=0, help="Port of the site (default: a free one).")
     parser.add_argument("--requests", type=int, default=500, help="Requests per page (default 500).")
     parser.add_argument("--seconds", type=float, default=30, help="At most this long per page (default 30).")
     parser.add_argument("--warmup", type=int, default=20, help="Unmeasured requests first (default 20).")
@@ -378,10 +469,12 @@ def main():
     parser.add_argument("--profile-runs", type=int, default=200, help="Requests to profile (default 200).")
     parser.add_argument("--top", type=int, default=25, help="Functions to list in the profile (default 25).")
     args = parser.parse_args()
-    if not args.profile:
+    if args.port:
         with socket.socket() as probe:
             if probe.connect_ex((HOST, args.port)) == 0:
                 sys.exit(f"Port {args.port} is already in use; choose another with --port.")
+    else:
+        args.port = free_port()
     if args.profile:
         run_profile(args)
     else:

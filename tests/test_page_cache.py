@@ -386,3 +386,12 @@ def test_changes_without_signals_are_announced_with_changed(client):
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
     caching.changed(photo)
     assert "After Agency" in text(client.get(article.get_absolute_url()))
+
+
+def test_the_news_sitemap_drops_an_interview_when_it_leaves_the_window(client, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    article = make_article(published_at=timezone.now() - timedelta(hours=47))
+    assert article.slug in text(client.get("/sitemap-news.xml"))
+    assert client.get("/sitemap-news.xml")["X-Page-Cache"] == "hit"
+    time_machine.shift(timedelta(hours=1, seconds=1))
+    assert article.slug not in text(client.get("/sitemap-news.xml"))
