@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_block_plain_order"),
+        ("articles", "0007_interview_labels"),
     ]
 
     operations = [
