@@ -115,6 +115,8 @@ class PageCacheMiddleware:
             response.headers["Cache-Control"] = "private, no-cache"
             return response
 
+        # As CommonMiddleware would, before a stored page can answer: a host the site does not serve gets a 400.
+        request.get_host()
         cache_key = _cache_key(request) if settings.CACHE_PAGES else None
         if cache_key:
             entry = self._get(cache_key)

@@ -395,3 +395,9 @@ def test_the_news_sitemap_drops_an_interview_when_it_leaves_the_window(client, t
     assert client.get("/sitemap-news.xml")["X-Page-Cache"] == "hit"
     time_machine.shift(timedelta(hours=1, seconds=1))
     assert article.slug not in text(client.get("/sitemap-news.xml"))
+
+
+def test_a_stored_page_is_not_served_to_a_host_the_site_does_not_serve(client):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url(), HTTP_HOST="evil.example").status_code == 400
