@@ -18,6 +18,7 @@ Cache-Control for browsers and shared caches, and the ``Surrogate-Key`` and
 ``Cache-Tag`` headers naming what it shows, which the purgers use.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -101,6 +102,18 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        personal = _personal(request)
+        cache_key = None
+        if settings.CACHE_PAGES and not personal:
+            # As CommonMiddleware would, before a stored page can answer: a host the site does not serve gets a 400.
+            request.get_host()
+            cache_key = _cache_key(request)
+            # Only public views' pages are ever stored, so a hit needs no URL resolving.
+            entry = self._get(cache_key)
+            if entry is not None:
+                response = _serve(request, entry)
+                if response is not None:
+                    return response
         try:
             view_name = resolve(request.path_info).view_name
         except Resolver404:
@@ -110,20 +123,10 @@ class PageCacheMiddleware:
             if view_name in UNSTORED_VIEWS and not response.has_header("Cache-Control"):
                 response.headers["Cache-Control"] = "no-cache"
             return response
-        if _personal(request):
+        if personal:
             response = self.get_response(request)
             response.headers["Cache-Control"] = "private, no-cache"
             return response
-
-        # As CommonMiddleware would, before a stored page can answer: a host the site does not serve gets a 400.
-        request.get_host()
-        cache_key = _cache_key(request) if settings.CACHE_PAGES else None
-        if cache_key:
-            entry = self._get(cache_key)
-            if entry is not None:
-                response = _serve(request, entry)
-                if response is not None:
-                    return response
 
         generation, next_publication = caching.snapshot()
         with caching.recording() as dependencies:
@@ -199,11 +202,23 @@ def _personal(request):
     )
 
 
+@functools.cache
+def _code_version():
+    """Changes with the code and templates, so a deployment never serves pages the old code rendered from Redis."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for folder, pattern in ((settings.BASE_DIR / "articles", "*.py"), (settings.BASE_DIR / "templates", "*")):
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
 def _cache_key(request):
     parameters = sorted((name, request.GET.get(name)) for name in PAGE_PARAMETERS if name in request.GET)
     # Each accepted set of codings gets its own copy: feeds and sitemaps come compressed.
     codings = ",".join(sorted(set(CODINGS.findall(request.META.get("HTTP_ACCEPT_ENCODING", "")))))
-    name = f"{request.path_info}?{parameters}|{codings}"
+    name = f"{_code_version()}|{request.path_info}?{parameters}|{codings}"
     return "page:" + hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
 
 
