@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_editors_unlock_accounts"),
+        ("articles", "0009_authorization"),
     ]
 
     operations = [
