@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_authorization"),
+        ("articles", "0010_article_body_version"),
     ]
 
     operations = [
