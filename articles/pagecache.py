@@ -31,7 +31,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, get_max_age
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from . import caching, purgers
+from . import caching, compression, purgers
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ PAGE_PARAMETERS = ("page", "given", "written", "p")
 PERSONAL_COOKIES = ("messages",)
 STALE_IF_ERROR = 86400
 STALE_WHILE_REVALIDATE = 60
-CODINGS = re.compile(r"\b(br|gzip|zstd|deflate)\b")
+# As Django's GZipMiddleware decides.
+GZIP = re.compile(r"\bgzip\b")
 # After the cache fails, try it again after this many seconds (and log again).
 RETRY_AFTER_FAILURE = 30
 
@@ -216,9 +217,12 @@ def _code_version():
 
 def _cache_key(request):
     parameters = sorted((name, request.GET.get(name)) for name in PAGE_PARAMETERS if name in request.GET)
-    # Each accepted set of codings gets its own copy: feeds and sitemaps come compressed.
-    codings = ",".join(sorted(set(CODINGS.findall(request.META.get("HTTP_ACCEPT_ENCODING", "")))))
-    name = f"{_code_version()}|{request.path_info}?{parameters}|{codings}"
+    # Each encoding the compression middleware would choose gets its own copy.
+    if compression.accepts(request, "br"):
+        coding = "br"
+    else:
+        coding = "gzip" if GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+    name = f"{_code_version()}|{request.path_info}?{parameters}|{coding}"
     return "page:" + hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
 
 

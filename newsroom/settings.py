@@ -108,12 +108,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware so static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Right after whitenoise: every response the site renders, compressed unless it may hold a secret.
-    "articles.compression.CompressionMiddleware",
     # Before anything reads the request into a query (PostgreSQL cannot hold NUL).
     "articles.middleware.RefuseNulMiddleware",
-    # Before sessions and the rest: a cached page is served without them.
+    # Before sessions and the rest: a cached page is served without them, and
+    # stored already compressed (each encoding its own copy).
     "articles.pagecache.PageCacheMiddleware",
+    # Every response the site renders, compressed unless it may hold a secret.
+    "articles.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
