@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 PUBLIC_VIEWS = {
     "articles:home",
     "articles:detail",
+    "articles:question",
     "articles:person",
     "articles:tag",
     *(
