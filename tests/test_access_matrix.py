@@ -262,7 +262,10 @@ def rows(w):
             change=change,
             add=DESK,
             delete=EDITOR,
-            extra=[Row("admin:articles_photo_thumbnail", [w[key].pk])],
+            extra=[
+                Row("admin:articles_photo_thumbnail", [w[key].pk]),
+                Row("admin:articles_photo_details", [w[key].pk]),
+            ],
         )
     matrix += model_rows(w, Person, w["person"], view=DESK, change=EDITOR, add=EDITOR, delete=EDITOR)
     matrix += model_rows(
