@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_tags_with_an_address"),
+        ("articles", "0012_article_search_document"),
     ]
 
     operations = [
