@@ -175,7 +175,7 @@ class ArticleIntervieweeInline(OrderedInlineMixin, admin.TabularInline):
 MAX_BLOCKS = 1000
 
 
-class BlockFormSet(BaseInlineFormSet):
+class BlockFormSet(DeskInlineFormSet):
     default_error_messages = {
         "too_many_forms": "An interview can have at most %(num)d blocks. Nothing is saved yet and "
         "everything you typed is still below: remove some blocks, or split the interview in two."
