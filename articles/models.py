@@ -284,7 +284,7 @@ class Article(models.Model):
     # cached under it is never stale (see rendering.py).
     body_version = models.UUIDField(default=uuid.uuid4, editable=False)
     # The plain text of the blocks, kept current by search.py, so searches never read the blocks.
-    search_document = models.TextField(blank=True, default="", editable=False)
+    search_document = CleanTextField(blank=True, default="", editable=False)
     # Feed readers identify items by this; it never changes, whatever is edited.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
