@@ -46,10 +46,14 @@
 
   var canonical = document.querySelector('link[rel="canonical"]');
 
-  // A question's share address (its own preview on social networks), else its anchor.
+  // A question's share address: its own preview on social networks.
+  // Question "q-3" is shared as "q/3/", relative to the interview's address.
+  function questionPath(question) {
+    return "q/" + question.id.slice(2) + "/";
+  }
+
   function questionUrl(question) {
-    var shared = question.getAttribute("data-share-path");
-    return shared ? new URL(shared, canonical.href).href : canonical.href.split("#")[0] + "#" + question.id;
+    return new URL(questionPath(question), canonical.href).href;
   }
 
   // Arriving at a question's share address: move to that question.
@@ -156,7 +160,7 @@
     button.type = "button";
     button.className = "qa-q__share";
     button.setAttribute("aria-haspopup", "dialog");
-    button.setAttribute("data-share-url", question.getAttribute("data-share-path") || "#" + question.id);
+    button.setAttribute("data-share-url", questionPath(question));
     label.className = "visually-hidden";
     label.textContent = " question " + (index + 1);
     button.append("Share", label);
