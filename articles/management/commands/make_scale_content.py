@@ -2,8 +2,12 @@
 
 Each interview has 12 questions with answers of about 150 words, two photos in
 the body (reused from the photo library: renditions are not what is measured),
-two authors, two interviewees and three tags, like the desk's. Rows are
-written in bulk, so this takes minutes, not hours, for 10,000 interviews.
+two authors, two interviewees and three tags, like the desk's. As on a real
+site, a few names carry many interviews: the first tag of each is one of five
+desk tags ("Scale topic 0" to 4) and the first author one of five staff
+writers ("Scale Person 0" to 4), so their pages and feeds are full at any
+size; the other tags and people are a long tail. Rows are written in bulk, so
+this takes minutes, not hours, for 10,000 interviews.
 """
 
 import itertools
@@ -21,6 +25,8 @@ from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, P
 QUESTIONS = 12
 PEOPLE = 400
 TAGS = 80
+# The desk tags and staff writers: each is on one interview in five.
+REGULARS = 5
 BATCH = 500
 SENTENCE = "The tide tables we grew up with no longer describe the water that comes over the wall in winter. "
 
@@ -76,7 +82,7 @@ class Command(BaseCommand):
         blocks, authors, interviewees, tagged = [], [], [], []
         article_type = ContentType.objects.get_for_model(Article)
         for n, article in zip(numbers, articles, strict=True):
-            guests = [people[(3 * n) % PEOPLE], people[(3 * n + 1) % PEOPLE]]
+            guests = [_tail(people, 3 * n), _tail(people, 3 * n + 1)]
             position = itertools.count(1)
             for q in range(1, QUESTIONS + 1):
                 blocks.append(
@@ -106,19 +112,22 @@ class Command(BaseCommand):
                             photo=photos[(n + q) % len(photos)],
                         )
                     )
+            writers = [people[n % REGULARS], _tail(people, 7 * n)]
             authors += [
-                ArticleAuthor(article=article, person=people[(7 * n + k) % PEOPLE], position=k)
-                for k in (0, 1)
+                ArticleAuthor(article=article, person=person, position=k) for k, person in enumerate(writers)
             ]
             interviewees += [
                 ArticleInterviewee(article=article, person=p, position=k) for k, p in enumerate(guests)
             ]
-            tagged += [
-                TaggedItem(content_type=article_type, object_id=article.pk, tag=tags[(n * 7 + k * 13) % TAGS])
-                for k in range(3)
-            ]
+            topics = [tags[n % REGULARS], _tail(tags, n * 7), _tail(tags, n * 7 + 13)]
+            tagged += [TaggedItem(content_type=article_type, object_id=article.pk, tag=tag) for tag in topics]
         Block.objects.bulk_create(blocks, batch_size=2000)
         search.refresh_documents(Article.objects.filter(pk__in=[article.pk for article in articles]))
         ArticleAuthor.objects.bulk_create(authors)
         ArticleInterviewee.objects.bulk_create(interviewees)
         TaggedItem.objects.bulk_create(tagged)
+
+
+def _tail(names, n):
+    """One of the names after the regulars."""
+    return names[REGULARS + n % (len(names) - REGULARS)]
