@@ -9,7 +9,7 @@ STORAGE_TESTS := tests/test_photos.py tests/test_renditions.py tests/test_public
 	tests/test_photo_slots.py tests/test_operations.py tests/test_object_storage.py tests/test_cards.py \
 	tests/test_archive.py tests/test_import_build.py tests/e2e/test_object_storage.py
 
-.PHONY: install run test test-s3 lint format migrations bench e2e clean
+.PHONY: install run test test-s3 lint format migrations bench bench-wagtail e2e clean
 
 # Production needs requirements.txt only; development and tests add requirements-dev.txt.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -50,6 +50,10 @@ migrations: install
 
 bench: install
 	$(PY) bench/serve_and_measure.py
+
+# Side by side with a Wagtail 8 site on the same content; Wagtail goes in a virtualenv of its own, outside the repository.
+bench-wagtail: install
+	$(PY) bench/against_wagtail.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -102,9 +102,10 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_gunicorn(env, port, app="newsroom.wsgi:application", pythonpath=None):
+def start_gunicorn(env, port, app="newsroom.wsgi:application", pythonpath=None, python=None, cwd=ROOT):
+    """One sync worker serving ``app``; ``python`` and ``cwd`` serve another project (bench/against_wagtail.py)."""
     command = [
-        sys.executable,
+        python or sys.executable,
         "-m",
         "gunicorn",
         app,
@@ -115,7 +116,7 @@ def start_gunicorn(env, port, app="newsroom.wsgi:application", pythonpath=None):
     ]
     if pythonpath:
         command.append(f"--pythonpath={pythonpath}")
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    server = subprocess.Popen(command, cwd=cwd, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -204,11 +205,22 @@ def fetch(port, path):
 
 
 def measure(port, worker, path, expected, requests, max_seconds, warmup):
+    body = check(port, path, expected)
+    for _ in range(warmup):
+        fetch(port, path)
+    return summary(path, body, *sample(port, worker, path, requests, max_seconds))
+
+
+def check(port, path, expected):
+    """The page's body, after making sure it is the page meant: 200 with ``expected`` in it."""
     status, body = fetch(port, path)
     if status != 200 or expected.encode() not in body:
         sys.exit(f"{path} answered {status} without “{expected}”; is the demo content loaded?")
-    for _ in range(warmup):
-        fetch(port, path)
+    return body
+
+
+def sample(port, worker, path, requests, max_seconds):
+    """Up to ``requests`` requests one at a time: (latencies, elapsed seconds, worker CPU seconds or None)."""
     latencies = []
     cpu_before = cpu_seconds(worker) if worker else 0
     started = time.perf_counter()
@@ -221,7 +233,11 @@ def measure(port, worker, path, expected, requests, max_seconds, warmup):
             sys.exit(f"{path} answered {status} during the measurement.")
     elapsed = time.perf_counter() - started
     cpu = cpu_seconds(worker) - cpu_before if worker else None
-    latencies.sort()
+    return latencies, elapsed, cpu
+
+
+def summary(path, body, latencies, elapsed, cpu):
+    latencies = sorted(latencies)
     count = len(latencies)
     return {
         "path": path,
