@@ -167,6 +167,11 @@ def is_fresh(keys, generation):
         return cursor.fetchone() is None
 
 
+def changed_at(key):
+    """When ``key`` last changed (None if it never did). One query."""
+    return ContentVersion.objects.filter(key=key).values_list("changed_at", flat=True).first()
+
+
 def last_modified(dependencies):
     """When what the page shows last changed: its keys' changes and its interviews' times. One query.
 

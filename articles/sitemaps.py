@@ -8,31 +8,44 @@ Addresses are built from settings.SITE_URL: Django's sitemap views would use
 the request's Host header, which a client controls.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.html import escape
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from . import caching, images
-from .models import Article, Person, photo_blocks_prefetch
+from .models import Article, Block, Person, Photo
 from .text import xml_safe
 
+# What one sitemap may hold (sitemaps.org): 50,000 addresses and 50 MB uncompressed.
+MAX_URLS = 50_000
+MAX_BYTES = 50 * 1024 * 1024
 # Search engines fetch sitemaps rarely; an hour keeps the load negligible.
 SITEMAP_MAX_AGE = 3600
 NEWS_WINDOW = timedelta(hours=48)
 # Google reads at most this many entries from a news sitemap.
 NEWS_LIMIT = 1000
+# Interviews whose photos are loaded together: each query's list of ids stays
+# far below SQLite's limit of 32,766 parameters, whatever the page size.
+PHOTO_BATCH = 1000
+# Upper bounds of the bytes the templates add around an address (<url>, its
+# lastmod, changefreq and priority; the document's head) and around an image.
+URL_BYTES = 100
+HEAD_BYTES = 300
+IMAGE_BYTES = 60
 # Shared preview links of unpublished interviews live under this path.
 PREVIEW_PATH = "/preview/"
 AUTHORIZATION_PATH = "/authorize/"
@@ -48,7 +61,15 @@ def interview_lastmod(article):
 
 
 class SiteSitemap(Sitemap):
-    """A sitemap whose addresses start with settings.SITE_URL."""
+    """A sitemap whose addresses start with settings.SITE_URL.
+
+    No changefreq or priority: Google ignores both, and they weigh on pages
+    of 50,000 addresses.
+    """
+
+    @property
+    def limit(self):
+        return MAX_URLS
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme
@@ -58,10 +79,17 @@ class SiteSitemap(Sitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
+        self.load_details(urls)
         for url in urls:
             url["lastmod_w3c"] = w3c_datetime(url["lastmod"]) if url["lastmod"] else ""
             self.add_details(url, url["item"])
         return urls
+
+    def page_count(self):
+        return self.paginator.num_pages
+
+    def load_details(self, urls):
+        """Load, in a few queries, what ``add_details`` reads from the page's items."""
 
     def add_details(self, url, item):
         """Add what the section's template needs beyond the standard fields."""
@@ -70,78 +98,105 @@ class SiteSitemap(Sitemap):
 class InterviewSitemap(SiteSitemap):
     """Published interviews, each with its lead and body photos (the image extension)."""
 
-    changefreq = "weekly"
-    priority = 0.8
-
     def items(self):
-        return (
-            Article.objects.published().select_related("lead_photo").prefetch_related(photo_blocks_prefetch())
-        )
+        return Article.objects.published().only("slug", "published_at", "updated_at", "lead_photo")
 
     def lastmod(self, article):
         return interview_lastmod(article)
 
-    def get_latest_lastmod(self):
-        latest = Article.objects.published().aggregate(
-            published=Max("published_at"), edited=Max("updated_at")
+    def load_details(self, urls):
+        # A page may list 50,000 interviews: their body's photo ids come as
+        # plain pairs rather than 100,000 blocks, each photo is loaded once
+        # however many interviews show it, and only what its address needs.
+        articles = [url["item"] for url in urls]
+        body = defaultdict(list)
+        for start in range(0, len(articles), PHOTO_BATCH):
+            blocks = Block.objects.filter(
+                article__in=articles[start : start + PHOTO_BATCH], kind=Block.Kind.PHOTO, photo__isnull=False
+            )
+            for article_id, photo_id in blocks.values_list("article", "photo"):
+                body[article_id].append(photo_id)
+        for article in articles:
+            lead = [article.lead_photo_id] if article.lead_photo_id else []
+            # Each photo once, the lead photo first, as on the page.
+            article.photo_ids = list(dict.fromkeys(lead + body[article.pk]))
+        photo_ids = {photo_id for article in articles for photo_id in article.photo_ids}
+        self.photos = Photo.objects.only("image", "width", "height", "renditions").in_bulk(photo_ids)
+        self.photo_locations = {}
+        # Every address is listed; photos only while the page stays under
+        # MAX_BYTES (interviews of dozens of photos each could pass it), since
+        # a search engine refuses a larger sitemap whole.
+        self.bytes_left = (
+            MAX_BYTES - HEAD_BYTES - sum(len(escape(url["location"])) + URL_BYTES for url in urls)
         )
-        times = [time for time in latest.values() if time]
-        return max(times) if times else None
 
     def add_details(self, url, article):
-        photos = article.all_photos
-        # The largest rendition: search engines index images by their best version.
-        locations = []
-        for photo in photos:
-            location = images.rendition(photo, images.WIDTHS[-1])["url"]
-            if location not in locations:
-                locations.append(location)
-        url["images"] = locations
+        url["images"] = []
+        for photo_id in article.photo_ids:
+            if photo_id not in self.photo_locations:
+                # The largest rendition: search engines index images by their best version.
+                location = images.rendition(self.photos[photo_id], images.WIDTHS[-1])["url"]
+                self.photo_locations[photo_id] = (location, len(escape(location)) + IMAGE_BYTES)
+            location, size = self.photo_locations[photo_id]
+            if size <= self.bytes_left:
+                url["images"].append(location)
+                self.bytes_left -= size
 
 
-def _latest_public(related):
-    """A subquery: the latest publication time of the interviews matching ``related``."""
-    public = Article.objects.published().filter(related).order_by("-published_at")
-    return Subquery(public.values("published_at")[:1])
+class ListingSitemap(SiteSitemap):
+    """Pages listing the interviews of a tag or a person that has published ones.
+
+    An address's lastmod is the latest publication among its interviews,
+    found in one pass over the public interviews (in their index) and their
+    tags or bylines: the latest per tag or person, grouped.
+    """
+
+    model = None
+
+    def lastmod(self, item):
+        return item.latest
+
+    def page_count(self):
+        # Each tag or person has at most one address here: while all of them
+        # fit on one page, the index need not find out which have one.
+        if self.model.objects.count() <= self.limit:
+            return 1
+        return super().page_count()
+
+    def listed(self, latest):
+        """The rows whose pk are keys of ``latest`` ({pk: time}), each with its time as ``latest``."""
+        items = self.model.objects.only("name", "slug").in_bulk(latest)
+        for pk, item in items.items():
+            item.latest = latest[pk]
+        return sorted(items.values(), key=lambda item: (item.name, item.pk))
 
 
-class TagSitemap(SiteSitemap):
-    """Tag pages, for tags that have published interviews."""
+def latest_publications(relation):
+    """{pk: latest publication time} of what public interviews reach through ``relation``."""
+    public = Article.objects.published().filter(**{f"{relation}__isnull": False})
+    return dict(public.values_list(relation).annotate(latest=Max("published_at")).order_by())
 
-    changefreq = "weekly"
-    priority = 0.5
+
+class TagSitemap(ListingSitemap):
+    model = Tag
 
     def items(self):
-        latest = _latest_public(Q(tags=OuterRef("pk")))
-        return Tag.objects.annotate(latest=latest).filter(latest__isnull=False).order_by("name", "pk")
+        return self.listed(latest_publications("tags"))
 
     def location(self, tag):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
 
-    def lastmod(self, tag):
-        return tag.latest
 
-    def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+class PersonSitemap(ListingSitemap):
+    """People who gave or wrote a published interview."""
 
-
-class PersonSitemap(SiteSitemap):
-    """Pages of people who gave or wrote a published interview."""
-
-    changefreq = "weekly"
-    priority = 0.5
+    model = Person
 
     def items(self):
-        latest = _latest_public(
-            Q(interviewee_links__person=OuterRef("pk")) | Q(author_links__person=OuterRef("pk"))
-        )
-        return Person.objects.annotate(latest=latest).filter(latest__isnull=False).order_by("name", "pk")
-
-    def lastmod(self, person):
-        return person.latest
-
-    def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+        latest = latest_publications("interviewee_links__person")
+        for person, time in latest_publications("author_links__person").items():
+            latest[person] = max(time, latest.get(person, time))
+        return self.listed(latest)
 
 
 class NewsSitemap(SiteSitemap):
@@ -178,17 +233,22 @@ def _cacheable(response):
 
 @require_safe
 def index(request):
-    """The sitemap index: every page of every section, with its latest change."""
+    """The sitemap index: every page of every section, with when the sections last changed.
+
+    That is when an interview was last published (a scheduled one at its
+    time), or a public one edited or unpublished, which is also when the
+    site's lists last changed (caching.LISTINGS): two lookups in an index,
+    not a pass over every interview's times.
+    """
+    latest = Article.objects.published().order_by("-published_at").values_list("published_at", flat=True)
+    times = [time for time in (latest.first(), caching.changed_at(caching.LISTINGS)) if time]
+    lastmod = w3c_datetime(max(times)) if times else ""
     entries = []
     for name, section in SECTIONS.items():
-        sitemap = section()
         location = settings.SITE_URL + reverse("articles:sitemap_section", kwargs={"section": name})
-        lastmod = sitemap.get_latest_lastmod()
-        for page in sitemap.paginator.page_range:
+        for page in range(1, section().page_count() + 1):
             suffix = f"?p={page}" if page > 1 else ""
-            entries.append(
-                {"location": location + suffix, "lastmod": w3c_datetime(lastmod) if lastmod else ""}
-            )
+            entries.append({"location": location + suffix, "lastmod": lastmod})
     response = TemplateResponse(
         request, "sitemaps/index.xml", {"sitemaps": entries}, content_type="application/xml"
     )

@@ -83,6 +83,32 @@ def test_index_lists_every_section_on_the_canonical_origin(client):
     assert fetch(client, "/sitemap-nothing.xml").status_code == 404
 
 
+def test_the_index_says_when_the_sections_last_changed(client, time_machine):
+    def lastmods():
+        root = xml(client, "/sitemap.xml")
+        return {entry.findtext("sm:lastmod", namespaces=NS) for entry in root.findall("sm:sitemap", NS)}
+
+    start = timezone.now().replace(microsecond=0)
+    time_machine.move_to(start, tick=False)
+    article = interview(published_at=start - timedelta(days=2))
+    assert lastmods() == {w3c(start)}
+
+    time_machine.move_to(start + timedelta(hours=1), tick=False)
+    article.title = "Edited"
+    article.save()
+    assert lastmods() == {w3c(start + timedelta(hours=1))}
+
+    due = start + timedelta(hours=3)
+    scheduled = interview(published_at=due)
+    assert lastmods() == {w3c(start + timedelta(hours=1))}
+    time_machine.move_to(due + timedelta(minutes=5), tick=False)
+    assert lastmods() == {w3c(due)}
+
+    time_machine.move_to(due + timedelta(hours=1), tick=False)
+    scheduled.unpublish()
+    assert lastmods() == {w3c(due + timedelta(hours=1))}
+
+
 def test_interviews_sitemap_has_lastmod_and_every_photo(client):
     with_photos = interview(photos=0)
     Block.objects.create(article=with_photos, position=10, kind="photo", photo=make_photo(size=(300, 200)))
@@ -189,16 +215,69 @@ def test_drafts_and_scheduled_interviews_appear_nowhere_until_published(client, 
     assert everything() == set()
 
 
-def test_sections_are_paginated_and_the_index_lists_every_page(client, monkeypatch):
-    monkeypatch.setattr(sitemaps.InterviewSitemap, "limit", 2)
-    for _ in range(3):
-        interview(lead_photo=None)
-    locations = [loc.text for loc in xml(client, "/sitemap.xml").findall("sm:sitemap/sm:loc", NS)]
-    assert locations[:2] == [f"{SITE}/sitemap-interviews.xml", f"{SITE}/sitemap-interviews.xml?p=2"]
-    assert len(urls(client, "/sitemap-interviews.xml")) == 2
-    assert len(urls(client, "/sitemap-interviews.xml?p=2")) == 1
-    assert fetch(client, "/sitemap-interviews.xml?p=3").status_code == 404
-    assert fetch(client, "/sitemap-interviews.xml?p=x").status_code == 404
+def index_locations(client):
+    return [loc.text for loc in xml(client, "/sitemap.xml").findall("sm:sitemap/sm:loc", NS)]
+
+
+def test_a_sitemap_holds_at_most_the_protocols_50000_addresses():
+    assert sitemaps.MAX_URLS == 50_000
+    assert sitemaps.MAX_BYTES == 50 * 1024 * 1024
+    for section in sitemaps.SECTIONS.values():
+        assert section().limit == 50_000
+
+
+def test_past_the_limit_a_section_is_split_and_the_index_lists_every_page(client, monkeypatch):
+    # Three interviews against a limit of two stand for 50,001 against 50,000.
+    monkeypatch.setattr(sitemaps, "MAX_URLS", 2)
+    articles = [interview(lead_photo=None) for _ in range(3)]
+    assert index_locations(client) == [
+        f"{SITE}/sitemap-interviews.xml",
+        f"{SITE}/sitemap-interviews.xml?p=2",
+        f"{SITE}/sitemap-tags.xml",
+        f"{SITE}/sitemap-people.xml",
+        f"{SITE}/sitemap-people.xml?p=2",
+        f"{SITE}/sitemap-people.xml?p=3",
+    ]
+    first, second = urls(client, "/sitemap-interviews.xml"), urls(client, "/sitemap-interviews.xml?p=2")
+    assert len(first) == 2 and len(second) == 1
+    assert set(first) | set(second) == {page(article) for article in articles}
+    assert len(urls(client, "/sitemap-people.xml?p=3")) == 2
+    for url in ("/sitemap-interviews.xml?p=3", "/sitemap-people.xml?p=4", "/sitemap-interviews.xml?p=x"):
+        assert fetch(client, url).status_code == 404
+
+
+def test_only_tags_with_published_interviews_count_towards_a_split(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "MAX_URLS", 2)
+    interview(lead_photo=None, tags=["one", "two"], authors=[], interviewees=[])
+    make_article(status="draft", tags=["draft-only"], authors=[], interviewees=[])
+    # Three tags exist, two have a published interview: one page.
+    assert f"{SITE}/sitemap-tags.xml?p=2" not in index_locations(client)
+    interview(lead_photo=None, tags=["three"], authors=[], interviewees=[])
+    assert f"{SITE}/sitemap-tags.xml?p=2" in index_locations(client)
+    assert list(urls(client, "/sitemap-tags.xml?p=2")) == [f"{SITE}/tags/two/"]
+
+
+def test_photos_are_listed_only_while_the_page_stays_under_its_size_limit(client, monkeypatch, settings):
+    settings.CACHE_PAGES = False  # The same page, rendered twice.
+    articles = [interview(photos=2) for _ in range(3)]
+
+    def listed():
+        response = fetch(client, "/sitemap-interviews.xml")
+        root = etree.fromstring(response.content)
+        return len(response.content), {
+            element.findtext("sm:loc", namespaces=NS): element.findall("image:image", NS)
+            for element in root.findall("sm:url", NS)
+        }
+
+    size, entries = listed()
+    each = len(entries[page(articles[0])])
+    assert each > 1 and [len(photos) for photos in entries.values()] == [each] * 3
+    monkeypatch.setattr(sitemaps, "MAX_BYTES", size - 1)
+    size, entries = listed()
+    assert size <= sitemaps.MAX_BYTES
+    assert set(entries) == {page(article) for article in articles}
+    counts = [len(photos) for photos in entries.values()]
+    assert counts[0] == each and sum(counts) < 3 * each
 
 
 def test_sitemaps_never_use_the_request_host(client):
@@ -237,9 +316,13 @@ def test_robots_txt(client):
     )
 
 
-# Query counts: the index runs one aggregate and one count per section; a
-# section counts its rows and fetches them (the interviews prefetch their photo
-# blocks in one more query); the news sitemap counts and fetches.
+# Query counts: the index reads the latest publication and the lists' last
+# change, then counts each section (interviews, and all tags and people: see
+# ListingSitemap.page_count); the interviews section counts its rows, fetches
+# them, their body's photo ids (one query per PHOTO_BATCH interviews) and the
+# photos they all show; the tags and people sections group the
+# latest publication per tag (per person, once per role) and fetch those rows;
+# the news sitemap counts and fetches.
 @pytest.mark.parametrize("count", [2, 20])
 def test_sitemap_query_counts_do_not_grow(client, django_assert_num_queries, count):
     for n in range(count):
@@ -248,10 +331,10 @@ def test_sitemap_query_counts_do_not_grow(client, django_assert_num_queries, cou
             Block(article=article, position=10 + k, kind="photo", photo=article.lead_photo) for k in range(3)
         )
     for url, queries in (
-        ("/sitemap.xml", 6),
-        ("/sitemap-interviews.xml", 3),
+        ("/sitemap.xml", 5),
+        ("/sitemap-interviews.xml", 4),
         ("/sitemap-tags.xml", 2),
-        ("/sitemap-people.xml", 2),
+        ("/sitemap-people.xml", 3),
         ("/sitemap-news.xml", 2),
     ):
         with django_assert_num_queries(queries + PAGE_CACHE_MISS):
