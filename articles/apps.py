@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.db.models.signals import pre_save
 
 
@@ -21,3 +22,7 @@ class ArticlesConfig(AppConfig):
         from . import caching
 
         caching.connect()
+
+        from newsroom import database
+
+        request_finished.connect(database.keep_statistics, dispatch_uid="newsroom.keep_statistics")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from . import cards, images
+from . import cards, images, search
 from .caching import ContentVersion  # noqa: F401  (its own module; imported so Django finds it)
 from .links import ExpiringLink
 from .richtext import RichTextField, plain_text
@@ -162,6 +162,10 @@ def authorization_required_default():
     return settings.AUTHORIZATION_REQUIRED
 
 
+# Read by the database only: loading them would carry each interview's whole text into Python.
+SEARCH_COLUMNS = ("search_document", "search_vector")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The only definition of what a reader may see."""
@@ -186,6 +190,11 @@ class ArticleQuerySet(models.QuerySet):
     def for_feed(self):
         """Everything a feed item carries but its body (see rendering.bodies), in a constant number of queries."""
         return self.for_listing().prefetch_related("tags", "corrections", photo_blocks_prefetch())
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().defer(*SEARCH_COLUMNS)
 
 
 def page_prefetches():
@@ -285,10 +294,14 @@ class Article(models.Model):
     body_version = models.UUIDField(default=uuid.uuid4, editable=False)
     # The plain text of the blocks, kept current by search.py, so searches never read the blocks.
     search_document = CleanTextField(blank=True, default="", editable=False)
+    # Title, standfirst and that text as PostgreSQL's search reads them (search.StoredVector).
+    search_vector = models.GeneratedField(
+        expression=search.StoredVector(), output_field=search.SearchVectorField(), db_persist=True
+    )
     # Feed readers identify items by this; it never changes, whatever is edited.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         verbose_name = "interview"
@@ -303,7 +316,18 @@ class Article(models.Model):
                 name="article_published_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # The home page's featured interviews, without reading every published one. Partial,
+            # so that the planner knows how few they are.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(featured=True, status="published"),
+                name="article_featured_idx",
+            ),
+            # The desk's list, newest first, drafts included.
+            models.Index(fields=["-published_at", "-id"], name="article_desk_order_idx"),
+        ]
 
     def __str__(self):
         return self.title

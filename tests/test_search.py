@@ -164,3 +164,18 @@ def test_postgresql_searches_through_the_gin_index():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert INDEX_NAME in plan
+
+
+def test_writes_that_skip_save_are_searched_by_their_new_text_too():
+    article = make_article("A conversation", standfirst="Nothing here.")
+    Article.objects.filter(pk=article.pk).update(title="Estuaries", standfirst="About kelp.")
+    assert titles("estuaries") == ["Estuaries"]
+    assert titles("kelp") == ["Estuaries"]
+    assert titles("conversation") == []
+
+
+def test_listings_never_load_the_search_columns():
+    make_article("A conversation")
+    article = Article.objects.published().get()
+    # Every interview's whole text stays in the database unless asked for.
+    assert article.get_deferred_fields() == {"search_document", "search_vector"}

@@ -11,8 +11,10 @@ import threading
 
 import pytest
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.db.utils import OperationalError
+
+from .factories import make_article, make_person
 
 ALIAS = "sqlite_server_test"
 
@@ -92,3 +94,18 @@ def test_the_default_database_uses_them():
         pytest.skip("the default database here is not SQLite")
     for name, value in settings.SQLITE_OPTIONS.items():
         assert default["OPTIONS"][name] == value
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its own statistics")
+def test_the_query_planner_gets_statistics_after_a_request(client, monkeypatch):
+    from newsroom import database
+
+    make_article("Harbour walls", authors=[make_person("Ines Corvo")])
+    monkeypatch.setattr(database, "_last_run", None)
+    client.get("/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analysed = {row[0] for row in cursor.fetchall()}
+    # The tables the home page read, among them those the person and tag pages join.
+    assert {"articles_article", "articles_articleauthor"} <= analysed

@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -41,16 +41,37 @@ from .quote_cards import cards_view
 # Interviews --------------------------------------------------------------------
 
 
-class TagFilter(admin.RelatedOnlyFieldListFilter):
+class UsedByReadableFilter(admin.RelatedFieldListFilter):
+    """The tags (or authors) of interviews the user may read, and no others.
+
+    Like Django's RelatedOnlyFieldListFilter, but asking each choice whether
+    one such interview exists, instead of collecting the choices of every
+    interview: the list costs the same at 200 interviews as at 10,000.
+    """
+
+    lookup = None
+    title_text = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.title = "tag"
+        self.title = self.title_text
+
+    def field_choices(self, field, request, model_admin):
+        readable = workflow.readable(request.user, Article.objects.all())
+        used = readable.filter(**{self.lookup: OuterRef("pk")})
+        ordering = self.field_admin_ordering(field, request, model_admin) or ["name"]
+        choices = field.related_model.objects.filter(Exists(used)).order_by(*ordering)
+        return [(choice.pk, str(choice)) for choice in choices]
 
 
-class AuthorFilter(admin.RelatedOnlyFieldListFilter):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = "author"
+class TagFilter(UsedByReadableFilter):
+    lookup = "tags"
+    title_text = "tag"
+
+
+class AuthorFilter(UsedByReadableFilter):
+    lookup = "authors"
+    title_text = "author"
 
 
 def _titles(articles):
@@ -63,7 +84,12 @@ reversion.register(Block)
 reversion.register(ArticleAuthor)
 reversion.register(ArticleInterviewee)
 reversion.register(Correction)
-reversion.register(Article, follow=["blocks", "author_links", "interviewee_links", "corrections"])
+# Not the search columns: derived from the rest, and rewritten by the restore itself.
+reversion.register(
+    Article,
+    exclude=["search_document", "search_vector"],
+    follow=["blocks", "author_links", "interviewee_links", "corrections"],
+)
 
 
 def saved_message(article, *, was_public=False):
@@ -99,9 +125,11 @@ class ArticleAdmin(
         ("tags", TagFilter),
         ("authors", AuthorFilter),
         "featured",
+        # Rather than a date hierarchy, whose year links read every interview's date.
+        "published_at",
     ]
-    search_fields = ["title", "standfirst", "blocks__text"]
-    date_hierarchy = "published_at"
+    # The blocks' text as search keeps it (search.py): no join over every block.
+    search_fields = ["title", "standfirst", "search_document"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish_now", "back_to_draft", "export_archive"]
     list_per_page = 50

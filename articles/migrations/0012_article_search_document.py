@@ -20,7 +20,7 @@ def gin_index():
 
     # Built from search.search_vector(), the expression the query uses, so
     # the two cannot differ; in the configuration of SITE_LANGUAGE at migrate time.
-    return GinIndex(search.search_vector(), name=search.INDEX_NAME)
+    return GinIndex(search.search_vector(), name="article_search_idx")
 
 
 def add_index(apps, schema_editor):

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
@@ -47,6 +47,9 @@ class Command(BaseCommand):
             photos = list(Photo.objects.order_by("id")[:10])
             for first in range(start, start + count, BATCH):
                 self.batch(range(first, min(first + BATCH, start + count)), people, tags, photos)
+        # Fresh statistics for the planner, as the database would gather in time (newsroom/database.py).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(f"Created {count} published interviews ({start + count} scale interviews in all).")
 
     def people(self):
