@@ -20,7 +20,8 @@ MIN_LENGTH = 200
 
 def accepts(request, coding):
     """Whether the request's Accept-Encoding allows ``coding`` (a q of 0 refuses it)."""
-    for part in request.headers.get("Accept-Encoding", "").split(","):
+    # META, not request.headers, which copies every header of the request first.
+    for part in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
         name, _, params = part.strip().partition(";")
         if name.strip().lower() == coding:
             quality = params.strip().removeprefix("q=").strip()

@@ -27,6 +27,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.http.response import ResponseHeaders
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, get_max_age
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -73,20 +74,31 @@ STALE_WHILE_REVALIDATE = 60
 GZIP = re.compile(r"\bgzip\b")
 # After the cache fails, try it again after this many seconds (and log again).
 RETRY_AFTER_FAILURE = 30
+# Headers that the middleware outside this one (settings.MIDDLEWARE) adds to every
+# response, hits included: storing them would only set them twice.
+ADDED_OUTSIDE = {
+    "permissions-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "cross-origin-opener-policy",
+    "strict-transport-security",
+}
 
 
 class Entry:
     """A stored page. Plain attributes pickle small and fast."""
 
-    __slots__ = ("content", "headers", "keys", "generation", "expires", "browser_max_age")
+    __slots__ = ("content", "headers", "keys", "generation", "expires", "browser_max_age", "last_modified")
 
-    def __init__(self, content, headers, keys, generation, expires, browser_max_age):
+    def __init__(self, content, headers, keys, generation, expires, browser_max_age, last_modified):
         self.content = content
         self.headers = headers
         self.keys = keys
         self.generation = generation
         self.expires = expires
         self.browser_max_age = browser_max_age
+        # As a timestamp, so that a hit answers If-Modified-Since without parsing the header.
+        self.last_modified = last_modified
 
     def __getstate__(self):
         return tuple(getattr(self, name) for name in self.__slots__)
@@ -148,11 +160,18 @@ class PageCacheMiddleware:
         if cache_key:
             entry = Entry(
                 response.content,
-                [(name, value) for name, value in response.items() if name != "Cache-Control"],
+                ResponseHeaders(
+                    {
+                        name: value
+                        for name, value in response.items()
+                        if name != "Cache-Control" and name.lower() not in ADDED_OUTSIDE
+                    }
+                ),
                 dependencies.checked_keys(),
                 generation,
                 expires,
                 browser_max_age,
+                _last_modified(response),
             )
             self._set(cache_key, entry, expires)
         response.headers["X-Page-Cache"] = "miss" if cache_key else "off"
@@ -234,11 +253,13 @@ def _serve(request, entry):
     if not caching.is_fresh(entry.keys, entry.generation):
         return None
     response = HttpResponse(entry.content)
-    for name, value in entry.headers:
-        response.headers[name] = value
+    # Checked when the page was stored; unpickled, they need no checking again.
+    response.headers = entry.headers
     _set_cache_control(response, entry.expires, entry.browser_max_age, now)
     response.headers["X-Page-Cache"] = "hit"
-    return _conditional(request, response)
+    return get_conditional_response(
+        request, etag=response.get("ETag"), last_modified=entry.last_modified, response=response
+    )
 
 
 def _storable(response):
@@ -282,9 +303,12 @@ def _set_cache_control(response, expires, browser_max_age, now=None):
     )
 
 
-def _conditional(request, response):
+def _last_modified(response):
     modified = response.get("Last-Modified")
-    last_modified = parse_http_date_safe(modified) if modified else None
+    return parse_http_date_safe(modified) if modified else None
+
+
+def _conditional(request, response):
     return get_conditional_response(
-        request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        request, etag=response.get("ETag"), last_modified=_last_modified(response), response=response
     )
