@@ -18,6 +18,12 @@ Every value can be overridden on the command line or in GUNICORN_CMD_ARGS.
 import os
 import sys
 
+# gunicorn's access log has a line per request, so the site's own request log
+# (newsroom.requests), which says less, is silenced unless REQUEST_LOG_LEVEL
+# asks for it: every request is logged once, not twice. Before the settings
+# are read below, which configure logging.
+os.environ.setdefault("REQUEST_LOG_LEVEL", "WARNING")
+
 # Check the configuration once, in the master, before any worker starts: a
 # missing SECRET_KEY or SITE_URL is one readable line, not a traceback per worker.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
@@ -44,6 +50,9 @@ keepalive = 5
 # Restart a worker now and then, so slow memory growth never builds up.
 max_requests = 2000
 max_requests_jitter = 200
+# One line per request, from gunicorn (see REQUEST_LOG_LEVEL above): the
+# client, the request, status, bytes, duration and browser.
 accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -7,6 +7,7 @@ as gunicorn or manage.py would.
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -288,3 +289,28 @@ def test_gunicorn_behind_a_tls_proxy_serves_https_requests_and_redirects_plain_o
     redirect = get(port, "/admin/login/", {"Host": "news.example.org"})
     assert redirect.status == 301
     assert redirect.headers["Location"] == "https://news.example.org/admin/login/"
+
+
+def test_gunicorn_logs_each_request_once_with_its_duration(site):
+    port = free_port()
+    env = site_environment(
+        site, **{**PRODUCTION, "SITE_URL": "http://127.0.0.1:8000", "SECURE_SSL_REDIRECT": "0"}
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers=1"]
+        + [f"--bind=127.0.0.1:{port}", "newsroom.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for(server, port)
+        assert get(port, "/robots.txt?logged=1").status == 200
+    finally:
+        server.terminate()
+        log, _ = server.communicate(timeout=20)
+    lines = [line for line in log.splitlines() if "/robots.txt" in line]
+    assert len(lines) == 1, log
+    assert re.search(r'"GET /robots.txt\?logged=1 HTTP/1.1" 200 \d+ \d+ms', lines[0])
