@@ -41,8 +41,8 @@ NEWS_LIMIT = 1000
 # Interviews whose photos are loaded together: each query's list of ids stays
 # far below SQLite's limit of 32,766 parameters, whatever the page size.
 PHOTO_BATCH = 1000
-# Upper bounds of the bytes the templates add around an address (<url>, its
-# lastmod, changefreq and priority; the document's head) and around an image.
+# Upper bounds of the bytes the templates add around an address (<url> and its
+# lastmod), for the document's head and foot, and around an image.
 URL_BYTES = 100
 HEAD_BYTES = 300
 IMAGE_BYTES = 60
@@ -69,6 +69,7 @@ class SiteSitemap(Sitemap):
 
     @property
     def limit(self):
+        # Read at each use, so that a test can lower it.
         return MAX_URLS
 
     def get_protocol(self, protocol=None):
