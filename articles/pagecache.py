@@ -74,15 +74,6 @@ STALE_WHILE_REVALIDATE = 60
 GZIP = re.compile(r"\bgzip\b")
 # After the cache fails, try it again after this many seconds (and log again).
 RETRY_AFTER_FAILURE = 30
-# Headers that the middleware outside this one (settings.MIDDLEWARE) adds to every
-# response, hits included: storing them would only set them twice.
-ADDED_OUTSIDE = {
-    "permissions-policy",
-    "x-content-type-options",
-    "referrer-policy",
-    "cross-origin-opener-policy",
-    "strict-transport-security",
-}
 
 
 class Entry:
@@ -160,13 +151,7 @@ class PageCacheMiddleware:
         if cache_key:
             entry = Entry(
                 response.content,
-                ResponseHeaders(
-                    {
-                        name: value
-                        for name, value in response.items()
-                        if name != "Cache-Control" and name.lower() not in ADDED_OUTSIDE
-                    }
-                ),
+                ResponseHeaders({name: value for name, value in response.items() if name != "Cache-Control"}),
                 dependencies.checked_keys(),
                 generation,
                 expires,
@@ -236,7 +221,9 @@ def _code_version():
 
 
 def _cache_key(request):
-    parameters = sorted((name, request.GET.get(name)) for name in PAGE_PARAMETERS if name in request.GET)
+    parameters = []
+    if request.META.get("QUERY_STRING"):
+        parameters = sorted((name, request.GET.get(name)) for name in PAGE_PARAMETERS if name in request.GET)
     # Each encoding the compression middleware would choose gets its own copy.
     if compression.accepts(request, "br"):
         coding = "br"
