@@ -29,3 +29,16 @@ def test_makes_published_interviews_that_every_page_shows(client):
 def test_refuses_a_count_below_one():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("make_scale_content", count=0)
+
+
+def test_pages_cached_before_it_runs_show_the_new_interviews(client):
+    make_photo()
+    call_command("make_scale_content", count=1)
+    for path in ("/", "/tags/scale-topic-0/"):
+        assert client.get(path)["X-Page-Cache"] == "miss"
+        assert client.get(path)["X-Page-Cache"] == "hit"
+    call_command("make_scale_content", count=5)
+    for path in ("/", "/tags/scale-topic-0/"):
+        response = client.get(path)
+        assert response["X-Page-Cache"] == "miss"
+        assert "part 5" in response.content.decode()

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import search
+from articles import caching, search
 from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, Person, Photo
 
 QUESTIONS = 12
@@ -47,6 +47,8 @@ class Command(BaseCommand):
             photos = list(Photo.objects.order_by("id")[:10])
             for first in range(start, start + count, BATCH):
                 self.batch(range(first, min(first + BATCH, start + count)), people, tags, photos)
+            # Bulk writes send no signals: the lists that now hold the new interviews change.
+            caching.changed(caching.LISTINGS, *tags, *people)
         # Fresh statistics for the planner, as the database would gather in time (newsroom/database.py).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
