@@ -184,8 +184,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """The interview with what its page shows (``page_prefetches()``) but its body, tags and related."""
-        return self.select_related("lead_photo").prefetch_related(*page_prefetches())
+        """The interview's row for its page; the rest comes from rendering (page_parts() and body())."""
+        return self.select_related("lead_photo")
 
     def for_feed(self):
         """Everything a feed item carries but its body (see rendering.bodies), in a constant number of queries."""
@@ -197,24 +197,14 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return super().get_queryset().defer(*SEARCH_COLUMNS)
 
 
-def page_prefetches():
-    """What the interview page shows besides the article's row, one query per kind.
-
-    Not the tags: taggit keeps the order they were entered in (the first is
-    the kicker) only when asked for one interview's.
-    """
-    return [
-        models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person__portrait")),
-        models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
-        "corrections",
-        photo_blocks_prefetch(),
-    ]
+def photo_blocks():
+    """The filled photo blocks of bodies, with their photos, in order."""
+    return Block.objects.filter(kind=Block.Kind.PHOTO, photo__isnull=False).select_related("photo")
 
 
 def photo_blocks_prefetch():
     """The body's filled photo blocks, in order, as ``article.photo_blocks``."""
-    photos = Block.objects.filter(kind=Block.Kind.PHOTO, photo__isnull=False).select_related("photo")
-    return models.Prefetch("blocks", queryset=photos, to_attr="photo_blocks")
+    return models.Prefetch("blocks", queryset=photo_blocks(), to_attr="photo_blocks")
 
 
 def load_cover_photos(articles):
@@ -289,8 +279,8 @@ class Article(models.Model):
         editable=False,
         help_text="Contributors may edit the drafts they started.",
     )
-    # Replaced by every change to what the body shows, so the rendered body
-    # cached under it is never stale (see rendering.py).
+    # Replaced by every change to what the page shows of the interview, so the
+    # rendered body and page parts cached under it are never stale (see rendering.py).
     body_version = models.UUIDField(default=uuid.uuid4, editable=False)
     # The plain text of the blocks, kept current by search.py, so searches never read the blocks.
     search_document = CleanTextField(blank=True, default="", editable=False)

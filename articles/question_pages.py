@@ -39,8 +39,11 @@ def shorten(text, length):
     return cut + "…"
 
 
-def find(article, number):
-    """Question ``number`` (from 1, as the page's #q-N anchors count) with what answers it, or None."""
+def find(article, number, interviewee_links):
+    """Question ``number`` (from 1, as the page's #q-N anchors count) with what answers it, or None.
+
+    ``interviewee_links`` are the article's, with their people (rendering.page_parts()).
+    """
     blocks = Block.objects.filter(article=article).select_related("speaker").order_by("position", "id")
     count = 0
     question = None
@@ -70,8 +73,8 @@ def find(article, number):
         speaker = source.speaker.name
     elif source is not None and source.kind == Block.Kind.QUOTE:
         speaker = source.attribution
-    elif len(article.interviewee_links.all()) == 1:
-        speaker = article.interviewee_links.all()[0].person.name
+    elif len(interviewee_links) == 1:
+        speaker = interviewee_links[0].person.name
     card = (source.cards or {}).get("landscape") if source is not None else None
     return SharedQuestion(
         number=number,

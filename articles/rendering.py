@@ -8,28 +8,34 @@ and the feeds cannot drift apart.
 
 The result is kept in Django's cache under the article's ``body_version``, a
 random value replaced, in the same transaction, by every change to what the
-body shows: the interview itself (``Article.save()``), its blocks, its
-interviewees (whether answers name their speaker), a photo it shows (caption,
-credit, alt text, renditions) and a speaker's name (see ``connect_signals``).
-A version is never reused, so a cached body is never stale; a reader who
-renders while an editor saves stores the result under the version it read,
-which is at worst older than the blocks it rendered, never newer.
+interview's page shows of it: the interview itself (``Article.save()``), its
+blocks, its interviewees and authors, their people (names, roles, bios), a
+photo it shows (caption, credit, alt text, renditions; authors' portraits
+too), its tags and its corrections (see
+``connect_signals``). A version is never reused, so what is cached under it
+is never stale; a reader who renders while an editor saves stores the result
+under the version it read, which is at worst older than the rows it read,
+never newer.
+
+The same version keys ``page_parts()``: the bylines, tags, corrections and
+photos the interview page shows around the body, fetched once per version
+instead of in five queries per request.
 """
 
 import hashlib
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import get_template, render_to_string
 from django.utils.html import escape
 
-from . import images
+from . import caching, images
 from .richtext import plain_text
 
 logger = logging.getLogger(__name__)
@@ -48,6 +54,20 @@ class Question:
     number: int
     anchor: str
     text: str
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """What the interview page shows of an article besides its row, its body and related interviews."""
+
+    authors: list
+    interviewee_links: list
+    tags: list
+    corrections: list
+    photo_blocks: list
+    # The page cache's keys (caching.py) of the rows above: instances read from
+    # Django's cache are not "loaded", so a page using them depends on these.
+    keys: frozenset
 
 
 @dataclass(frozen=True)
@@ -129,6 +149,36 @@ def body(article):
     return bodies([article])[0]
 
 
+def page_parts(article):
+    """The article's ``PageParts``, from the cache when its version was seen before.
+
+    Also sets ``article.photo_blocks`` (cover photo, lead photo placement) and
+    makes the page being rendered depend on every row the parts came from.
+    """
+    from .models import ArticleAuthor, ArticleInterviewee, Correction, photo_blocks
+
+    key = _key(article, "page")
+    parts = _cache_call("get", key)
+    if parts is None:
+        with caching.recording() as loaded:
+            authors = ArticleAuthor.objects.filter(article=article).select_related("person__portrait")
+            interviewees = ArticleInterviewee.objects.filter(article=article).select_related("person")
+            parts = PageParts(
+                authors=[link.person for link in authors],
+                interviewee_links=list(interviewees),
+                # In the order they were entered: the first is the kicker.
+                tags=list(article.tags.all()),
+                corrections=list(Correction.objects.filter(article=article)),
+                photo_blocks=list(photo_blocks().filter(article=article)),
+                keys=frozenset(),
+            )
+        parts = replace(parts, keys=frozenset(loaded.keys))
+        _cache_call("set", key, parts, CACHE_TIMEOUT)
+    caching.depend_on(*parts.keys)
+    article.photo_blocks = parts.photo_blocks
+    return parts
+
+
 def render_body(article, blocks):
     """Render ``blocks`` (the article's, in order, with photos and speakers) for the page and for feeds."""
     from .models import Block
@@ -176,11 +226,11 @@ def _templates_digest():
     return hashlib.md5("".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
-def _key(article):
+def _key(article, kind="body"):
     # Absolute addresses in the body depend on where the site and its media live.
     where = f"{settings.SITE_URL}|{settings.MEDIA_URL}|{_templates_digest()}"
     digest = hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()[:12]
-    return f"articles:body:{article.uuid}:{article.body_version}:{digest}"
+    return f"articles:{kind}:{article.uuid}:{article.body_version}:{digest}"
 
 
 def _cache_call(method, *args):
@@ -196,7 +246,7 @@ def _cache_call(method, *args):
 
 
 def new_version(articles):
-    """Give every article of the queryset ``articles`` a new body version (its body renders again)."""
+    """Give every article of the queryset ``articles`` a new version (its body and page parts render again)."""
     articles.update(body_version=uuid.uuid4())
 
 
@@ -204,10 +254,12 @@ def photo_changed(photo):
     """Call after anything a reader sees of ``photo`` changes, renditions included."""
     from .models import Article
 
-    new_version(Article.objects.filter(blocks__photo=photo))
+    # The lead photo comes with the article's row, on every request.
+    shown = Q(blocks__photo=photo) | Q(author_links__person__portrait=photo)
+    new_version(Article.objects.filter(shown))
 
 
-def _block_changed(sender, instance, **kwargs):
+def _article_row_changed(sender, instance, **kwargs):
     from .models import Article
 
     new_version(Article.objects.filter(pk=instance.article_id))
@@ -220,19 +272,41 @@ def _photo_changed(sender, instance, **kwargs):
 def _person_changed(sender, instance, **kwargs):
     from .models import Article
 
-    new_version(Article.objects.filter(blocks__speaker=instance))
+    shown = (
+        Q(blocks__speaker=instance) | Q(author_links__person=instance) | Q(interviewee_links__person=instance)
+    )
+    new_version(Article.objects.filter(shown))
+
+
+def _tagging_changed(sender, instance, **kwargs):
+    from .models import Article
+
+    # Only interviews are tagged on this site.
+    new_version(Article.objects.filter(pk=instance.object_id))
+
+
+def _tag_changed(sender, instance, **kwargs):
+    from .models import Article
+
+    new_version(Article.objects.filter(tags=instance))
 
 
 def connect_signals():
     """Signals rather than save() overrides, so that deletions by cascade,
     fixtures and revision restores (which save raw) invalidate too."""
-    from .models import ArticleInterviewee, Block, Person, Photo
+    from taggit.models import Tag, TaggedItem
+
+    from .models import ArticleAuthor, ArticleInterviewee, Block, Correction, Person, Photo
 
     for model, handler in (
-        (Block, _block_changed),
-        (ArticleInterviewee, _block_changed),
+        (Block, _article_row_changed),
+        (ArticleInterviewee, _article_row_changed),
+        (ArticleAuthor, _article_row_changed),
+        (Correction, _article_row_changed),
         (Photo, _photo_changed),
         (Person, _person_changed),
+        (TaggedItem, _tagging_changed),
+        (Tag, _tag_changed),
     ):
         post_save.connect(handler, sender=model, dispatch_uid=f"body-{model.__name__}")
         post_delete.connect(handler, sender=model, dispatch_uid=f"body-{model.__name__}")

@@ -17,7 +17,6 @@ from .models import (
     OldSlug,
     Person,
     load_cover_photos,
-    page_prefetches,
 )
 from .search import clean_query, search_articles
 from .share import share_links
@@ -88,7 +87,7 @@ def question_page(request, slug, number):
         if old is None:
             raise Http404("No interview at this address.") from None
         return redirect("articles:question", slug=old.article.slug, number=number, permanent=True)
-    shared = question_pages.find(article, number)
+    shared = question_pages.find(article, number, rendering.page_parts(article).interviewee_links)
     if shared is None:
         raise Http404("This interview has no question with that number.")
     return render_article_page(request, article, shared=shared)
@@ -111,13 +110,9 @@ def render_article_page(
     extends the article page, with ``extra_context`` of its own. ``shared``, a
     question found by question_pages.find(), makes it that question's share page.
     """
-    # Whatever ``for_page()`` did not fetch already (previews and authorization pages get the article
-    # another way).
-    prefetch_related_objects([article], *page_prefetches())
     body = rendering.body(article)
-    authors = [link.person for link in article.author_links.all()]
-    interviewee_links = list(article.interviewee_links.all())
-    tags = list(article.tags.all())
+    parts = rendering.page_parts(article)
+    authors, interviewee_links, tags = parts.authors, parts.interviewee_links, parts.tags
     url = seo.absolute(article.get_absolute_url())
     context = {
         "article": article,
@@ -127,7 +122,7 @@ def render_article_page(
         "body": body,
         "reading_minutes": rendering.reading_minutes(article, body),
         "updated_at": _visible_update(article),
-        "corrections": article.corrections.all(),
+        "corrections": parts.corrections,
         "related": [] if preview else _related(article, tags, interviewee_links),
         "share": None if preview else {"url": url, "links": share_links(url, article.title)},
         "preview": preview,
@@ -138,7 +133,7 @@ def render_article_page(
             authors=authors,
             interviewee_links=interviewee_links,
             tags=tags,
-            blocks=article.photo_blocks,
+            blocks=parts.photo_blocks,
             preview=preview,
         ),
     }

@@ -4,7 +4,7 @@ import lxml.html
 import pytest
 
 from articles import rendering
-from articles.models import Article, ArticleInterviewee, Block
+from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction
 
 from .factories import make_article, make_person, make_photo
 
@@ -101,3 +101,139 @@ def test_a_cache_that_fails_costs_a_render_not_the_page(client, settings, caplog
     article = make_article(questions=1)
     assert "Answer 1, first paragraph." in body_text(client, article)
     assert "Cache unavailable for interview bodies" in caplog.text
+
+
+# The page parts: bylines, tags, corrections and photos around the body ---------------------------
+
+
+def _add_author(article, author):
+    ArticleAuthor.objects.create(article=article, person=make_person("Noor Added"), position=5)
+
+
+def _remove_author(article, author):
+    ArticleAuthor.objects.filter(article=article, person=author).delete()
+
+
+def _rename_author(article, author):
+    author.name = "Noor Renamed"
+    author.save()
+
+
+def _new_bio(article, author):
+    author.bio = "<p>Noor now writes about rivers.</p>"
+    author.save()
+
+
+def _new_portrait(article, author):
+    author.portrait = make_photo(size=(80, 80))
+    author.save()
+
+
+def _portrait_renditions_gone(article, author):
+    # Any change to the photo's files changes the addresses the page gives: without renditions,
+    # the page shows the original.
+    photo = author.portrait
+    photo.renditions = {}
+    photo.save()
+    return photo.image.url
+
+
+def _rename_interviewee(article, author):
+    person = article.interviewee_links.get().person
+    person.name = "Odile Renamed"
+    person.save()
+
+
+def _new_role_for_this_interview(article, author):
+    link = article.interviewee_links.get()
+    link.role = "Harbour master, retired"
+    link.save()
+
+
+def _tag_added(article, author):
+    article.tags.add("tidal rivers")
+
+
+def _tag_removed(article, author):
+    article.tags.remove("estuaries")
+
+
+def _tag_renamed(article, author):
+    tag = article.tags.get(name="estuaries")
+    tag.name = "deltas"
+    tag.save()
+
+
+def _correction_added(article, author):
+    Correction.objects.create(article=article, text="<p>The dam opened in 1962.</p>")
+
+
+def _correction_edited(article, author):
+    correction = article.corrections.get()
+    correction.text = "<p>The dam opened in 1963.</p>"
+    correction.save()
+
+
+def _correction_deleted(article, author):
+    article.corrections.get().delete()
+
+
+def _photo_block_removed(article, author):
+    article.blocks.filter(kind="photo").delete()
+
+
+PAGE_EDITS = [
+    (_add_author, "Noor Added", None),
+    (_remove_author, None, "Noor Haddad"),
+    (_rename_author, ">Noor Renamed<", ">Noor Haddad<"),
+    (_new_bio, "Noor now writes about rivers.", "writes about examples"),
+    (_new_portrait, "about-author__portrait", None),
+    (_portrait_renditions_gone, "(the original's address)", None),
+    (_rename_interviewee, "Odile Renamed", "Odile Ferrant"),
+    (_new_role_for_this_interview, "Harbour master, retired", None),
+    (_tag_added, "tidal rivers", None),
+    (_tag_removed, None, "estuaries"),
+    (_tag_renamed, ">deltas<", ">estuaries<"),
+    (_correction_added, "The dam opened in 1962.", None),
+    (_correction_edited, "The dam opened in 1963.", "in 1962"),
+    (_correction_deleted, None, "The dam opened"),
+    # Without a lead photo, the body's first photo is the interview's image for social networks.
+    (_photo_block_removed, None, 'property="og:image"'),
+]
+
+
+@pytest.mark.parametrize("edit, shown, gone", PAGE_EDITS, ids=[edit.__name__ for edit, _, _ in PAGE_EDITS])
+@pytest.mark.parametrize("stored", [False, True], ids=["rendered", "page cache"])
+def test_an_edit_around_the_body_shows_at_once(client, settings, edit, shown, gone, stored):
+    author = make_person("Noor Haddad", portrait=make_photo(size=(80, 80)))
+    article = make_article(
+        questions=2,
+        photos=1,
+        lead_photo=None,
+        authors=[author],
+        interviewees=[make_person("Odile Ferrant")],
+        tags=["estuaries"],
+    )
+    if edit in (_correction_edited, _correction_deleted):
+        Correction.objects.create(article=article, text="<p>The dam opened in 1962.</p>")
+
+    def page_html():
+        # Rendered once with the page cache off, so that the page stored next is made from the
+        # parts kept under the interview's version, never loaded from the database.
+        settings.CACHE_PAGES = False
+        html = client.get(article.get_absolute_url()).content.decode()
+        if stored:
+            settings.CACHE_PAGES = True
+            response = client.get(article.get_absolute_url())
+            html = response.content.decode()
+        return html
+
+    page_html()
+    if stored:
+        assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    shown = edit(article, author) or shown
+    html = page_html()
+    if shown:
+        assert shown in html
+    if gone:
+        assert gone not in html
