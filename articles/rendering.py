@@ -17,9 +17,11 @@ is never stale; a reader who renders while an editor saves stores the result
 under the version it read, which is at worst older than the rows it read,
 never newer.
 
-The same version keys ``page_parts()``: the bylines, tags, corrections and
-photos the interview page shows around the body, fetched once per version
-instead of in five queries per request.
+The same version keys what the interview page shows around the body:
+``page_parts()``, its bylines, tags, corrections and photo blocks, fetched
+once per version instead of in five queries per request; and
+``page_fragments()``, its header and what comes before and after the body,
+rendered once per version as the body is.
 """
 
 import hashlib
@@ -42,6 +44,14 @@ logger = logging.getLogger(__name__)
 
 BODY_TEMPLATE = "includes/_article_body.html"
 FEED_FIGURE_TEMPLATE = "feeds/_figure.html"
+# The interview page around its body, each rendered once per version and kept as HTML.
+FRAGMENT_TEMPLATES = {
+    "header": "includes/_article_header.html",
+    "contents": "includes/_article_contents.html",
+    "end": "includes/_article_end.html",
+}
+# What the fragments include: a deployment that changes them renders them again too.
+INCLUDED_TEMPLATES = ("includes/_share_links.html", "includes/_share_menu.html", "includes/_picture.html")
 # Wide enough for any feed reader's column, small enough for a mobile download.
 FEED_IMAGE_WIDTH = 1200
 # A version is never reused, so entries only need to go when space is short.
@@ -179,6 +189,23 @@ def page_parts(article):
     return parts
 
 
+def page_fragments(article, context):
+    """The interview page's header and what comes before and after its body, as HTML, rendered once per version.
+
+    ``context`` is the page's. All they show changes only with the article's
+    version, but for the question a share address lands on and whether it is
+    a preview (no share links), which are part of the key.
+    """
+    key = f"{_key(article, 'fragments')}:{context['landing']}:{int(context['preview'])}"
+    fragments = _cache_call("get", key)
+    if fragments is None:
+        fragments = {
+            name: render_to_string(template, context) for name, template in FRAGMENT_TEMPLATES.items()
+        }
+        _cache_call("set", key, fragments, CACHE_TIMEOUT)
+    return fragments
+
+
 def render_body(article, blocks):
     """Render ``blocks`` (the article's, in order, with photos and speakers) for the page and for feeds."""
     from .models import Block
@@ -220,9 +247,10 @@ def render_body(article, blocks):
 
 @cache
 def _templates_digest():
-    # A deployment that changes how bodies look must not serve the old ones
-    # from a shared cache: the templates' source is part of every key.
-    sources = [get_template(name).template.source for name in (BODY_TEMPLATE, FEED_FIGURE_TEMPLATE)]
+    # A deployment that changes how bodies or fragments look must not serve
+    # the old ones from a shared cache: the templates' source is part of every key.
+    names = [BODY_TEMPLATE, FEED_FIGURE_TEMPLATE, *FRAGMENT_TEMPLATES.values(), *INCLUDED_TEMPLATES]
+    sources = [get_template(name).template.source for name in names]
     return hashlib.md5("".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
 
 

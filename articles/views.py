@@ -126,6 +126,7 @@ def render_article_page(
         "related": [] if preview else _related(article, tags, interviewee_links),
         "share": None if preview else {"url": url, "links": share_links(url, article.title)},
         "preview": preview,
+        "landing": f"q-{shared.number}" if shared is not None else "",
         # The blocks are only fetched when the editor chose to show the line.
         "authorized_line": authorization.public_line(article, article.blocks.all(), interviewee_links),
         "meta": seo.article_metadata(
@@ -140,7 +141,7 @@ def render_article_page(
     if shared is not None:
         share_url = seo.absolute(reverse("articles:question", args=[article.slug, shared.number]))
         context["meta"] = seo.question_metadata(context["meta"], shared, share_url)
-        context["landing"] = f"q-{shared.number}"
+    context["fragments"] = rendering.page_fragments(article, context)
     context.update(extra_context or {})
     response = render(request, template, context)
     return make_private(response) if preview else response

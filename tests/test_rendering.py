@@ -2,11 +2,13 @@
 
 import lxml.html
 import pytest
+from django.urls import reverse
 
-from articles import rendering
+from articles import previews, rendering
 from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction
 
 from .factories import make_article, make_person, make_photo
+from .workflow_support import editor
 
 pytestmark = pytest.mark.django_db
 
@@ -178,11 +180,17 @@ def _correction_deleted(article, author):
     article.corrections.get().delete()
 
 
+def _retitled(article, author):
+    article.title = "Noor Haddad on a river that moved"
+    article.save()
+
+
 def _photo_block_removed(article, author):
     article.blocks.filter(kind="photo").delete()
 
 
 PAGE_EDITS = [
+    (_retitled, '<h1 class="article__title">Noor Haddad on a river that moved</h1>', None),
     (_add_author, "Noor Added", None),
     (_remove_author, None, "Noor Haddad"),
     (_rename_author, ">Noor Renamed<", ">Noor Haddad<"),
@@ -237,3 +245,19 @@ def test_an_edit_around_the_body_shows_at_once(client, settings, edit, shown, go
         assert shown in html
     if gone:
         assert gone not in html
+
+
+def test_previews_and_share_addresses_keep_their_own_header_and_share_links(client, settings):
+    settings.CACHE_PAGES = False
+    article = make_article(questions=3)
+    link = previews.create_link(article, editor())
+    preview = lxml.html.fromstring(
+        client.get(reverse("articles:preview", kwargs={"token": previews.link_token(link)})).content
+    )
+    assert preview.xpath("//*[contains(@class, 'share')]") == []
+    page = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
+    assert page.xpath("//div[@id='share-bottom']") and not page.xpath("//p[@class='landing-link']")
+    shared = lxml.html.fromstring(client.get(reverse("articles:question", args=[article.slug, 2])).content)
+    assert shared.xpath("//p[@class='landing-link']/a/@href") == ["#q-2"]
+    page = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
+    assert not page.xpath("//p[@class='landing-link']")
