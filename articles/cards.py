@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps
 
-from . import caching, card_drawing
+from . import caching, card_drawing, rendering
 from .card_drawing import SIZES, CardContent, QuoteTooLong
 from .richtext import plain_text
 
@@ -129,8 +129,10 @@ def refresh_block_cards(block, article, force=False):
     if new == old:
         return False
     type(block).objects.filter(pk=block.pk).update(cards=new)
-    # update() sends no signal: pages that show the card must hear of it.
+    # update() sends no signal: pages that show the card (a question's share
+    # address, whose metadata is kept under the interview's version) must hear of it.
     caching.changed(caching.article_key(block.article_id))
+    rendering.article_changed(block.article_id)
     block.cards = new
     _delete_unused(old, new)
     return True

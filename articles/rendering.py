@@ -10,8 +10,8 @@ The result is kept in Django's cache under the article's ``body_version``, a
 random value replaced, in the same transaction, by every change to what the
 interview's page shows of it: the interview itself (``Article.save()``), its
 blocks, its interviewees and authors, their people (names, roles, bios), a
-photo it shows (caption, credit, alt text, renditions; authors' portraits
-too), its tags and its corrections (see
+photo it shows (caption, credit, alt text, renditions; the lead photo's for
+the metadata, authors' portraits too), its tags and its corrections (see
 ``connect_signals``). A version is never reused, so what is cached under it
 is never stale; a reader who renders while an editor saves stores the result
 under the version it read, which is at worst older than the rows it read,
@@ -35,9 +35,10 @@ from django.core.cache import cache as default_cache
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
 from django.utils.html import escape
 
-from . import caching, images
+from . import caching, images, seo
 from .richtext import plain_text
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ BODY_TEMPLATE = "includes/_article_body.html"
 FEED_FIGURE_TEMPLATE = "feeds/_figure.html"
 # The interview page around its body, each rendered once per version and kept as HTML.
 FRAGMENT_TEMPLATES = {
+    "meta_tags": "includes/_meta.html",
     "header": "includes/_article_header.html",
     "contents": "includes/_article_contents.html",
     "end": "includes/_article_end.html",
@@ -189,19 +191,23 @@ def page_parts(article):
     return parts
 
 
-def page_fragments(article, context):
-    """The interview page's header and what comes before and after its body, as HTML, rendered once per version.
+def page_fragments(article, context, metadata):
+    """The interview page's metadata, header and what comes before and after its body, rendered once per version.
 
-    ``context`` is the page's. All they show changes only with the article's
+    ``context`` is the page's; ``metadata()`` makes its metadata (seo.py), only
+    when they are not cached: ``meta``, and the HTML ``meta_tags``, ``header``,
+    ``contents`` and ``end``. All they show changes only with the article's
     version, but for the question a share address lands on and whether it is
-    a preview (no share links), which are part of the key.
+    a preview (no share links, not indexed), which are part of the key.
     """
     key = f"{_key(article, 'fragments')}:{context['landing']}:{int(context['preview'])}"
     fragments = _cache_call("get", key)
     if fragments is None:
+        context = {**context, "meta": metadata()}
         fragments = {
             name: render_to_string(template, context) for name, template in FRAGMENT_TEMPLATES.items()
         }
+        fragments["meta"] = context["meta"]
         _cache_call("set", key, fragments, CACHE_TIMEOUT)
     return fragments
 
@@ -255,8 +261,10 @@ def _templates_digest():
 
 
 def _key(article, kind="body"):
-    # Absolute addresses in the body depend on where the site and its media live.
-    where = f"{settings.SITE_URL}|{settings.MEDIA_URL}|{_templates_digest()}"
+    # Absolute addresses depend on where the site, its media and its logo (a
+    # hashed static file) live; the metadata names the site and its language.
+    site = f"{settings.SITE_URL}|{settings.MEDIA_URL}|{static(seo.LOGO_STATIC_PATH)}"
+    where = f"{site}|{settings.SITE_NAME}|{settings.SITE_LANGUAGE}|{_templates_digest()}"
     digest = hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()[:12]
     return f"articles:{kind}:{article.uuid}:{article.body_version}:{digest}"
 
@@ -282,15 +290,19 @@ def photo_changed(photo):
     """Call after anything a reader sees of ``photo`` changes, renditions included."""
     from .models import Article
 
-    # The lead photo comes with the article's row, on every request.
-    shown = Q(blocks__photo=photo) | Q(author_links__person__portrait=photo)
+    shown = Q(blocks__photo=photo) | Q(lead_photo=photo) | Q(author_links__person__portrait=photo)
     new_version(Article.objects.filter(shown))
 
 
-def _article_row_changed(sender, instance, **kwargs):
+def article_changed(article_id):
+    """Call after a change to what the page shows of an interview that sends no signal (``update()``)."""
     from .models import Article
 
-    new_version(Article.objects.filter(pk=instance.article_id))
+    new_version(Article.objects.filter(pk=article_id))
+
+
+def _article_row_changed(sender, instance, **kwargs):
+    article_changed(instance.article_id)
 
 
 def _photo_changed(sender, instance, **kwargs):

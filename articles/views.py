@@ -129,19 +129,24 @@ def render_article_page(
         "landing": f"q-{shared.number}" if shared is not None else "",
         # The blocks are only fetched when the editor chose to show the line.
         "authorized_line": authorization.public_line(article, article.blocks.all(), interviewee_links),
-        "meta": seo.article_metadata(
+    }
+
+    def metadata():
+        meta = seo.article_metadata(
             article,
             authors=authors,
             interviewee_links=interviewee_links,
             tags=tags,
             blocks=parts.photo_blocks,
             preview=preview,
-        ),
-    }
-    if shared is not None:
+        )
+        if shared is None:
+            return meta
         share_url = seo.absolute(reverse("articles:question", args=[article.slug, shared.number]))
-        context["meta"] = seo.question_metadata(context["meta"], shared, share_url)
-    context["fragments"] = rendering.page_fragments(article, context)
+        return seo.question_metadata(meta, shared, share_url)
+
+    fragments = rendering.page_fragments(article, context, metadata)
+    context.update(fragments=fragments, meta=fragments["meta"])
     context.update(extra_context or {})
     response = render(request, template, context)
     return make_private(response) if preview else response

@@ -171,3 +171,17 @@ def test_a_share_page_is_served_from_the_page_cache_and_follows_edits(client, in
     question.save()
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss" and "A reworded second question?" in response.content.decode()
+
+
+def test_a_card_drawn_after_the_page_was_rendered_shows_at_once(client, settings, interview):
+    settings.CACHE_PAGES = False
+    answer = interview.blocks.get(quote="Answer 2, second paragraph.")
+    answer.quote = "Answer 2, first paragraph."
+    answer.save()
+    # A crawler comes between the edit and its new card.
+    _, before = crawl(client, "/interviews/odile-ferrant/q/2/")
+    cards.refresh_article_cards(interview)
+    answer.refresh_from_db()
+    _, meta = crawl(client, "/interviews/odile-ferrant/q/2/")
+    assert meta["og:image"] == settings.SITE_URL + cards.card_url(answer)
+    assert meta["og:image"] != before["og:image"]

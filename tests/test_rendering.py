@@ -261,3 +261,15 @@ def test_previews_and_share_addresses_keep_their_own_header_and_share_links(clie
     assert shared.xpath("//p[@class='landing-link']/a/@href") == ["#q-2"]
     page = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
     assert not page.xpath("//p[@class='landing-link']")
+
+
+def test_the_lead_photos_new_caption_shows_in_the_metadata_at_once(client, settings):
+    settings.CACHE_PAGES = False
+    article = make_article(questions=1, lead_photo=make_photo(caption="Old lead caption"))
+    assert "Old lead caption" in client.get(article.get_absolute_url()).content.decode()
+    photo = article.lead_photo
+    photo.caption = "New lead caption"
+    photo.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    data = lxml.html.fromstring(html).xpath("//script[@type='application/ld+json']/text()")[0]
+    assert '"caption":"New lead caption"' in data and "Old lead caption" not in html
