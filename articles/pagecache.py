@@ -15,7 +15,7 @@ cookie or say ``private``/``no-store`` (previews, the admin), anything but a
 Every public response also gets, with the cache on or off (``CACHE_PAGES=0``):
 an ETag (a hash of the body), Last-Modified (when what it shows last changed),
 Cache-Control for browsers and shared caches, and the ``Surrogate-Key`` and
-``Cache-Tag`` headers naming what it shows, which the purgers use.
+``Cache-Tag`` (with the Cloudflare purger) headers naming what it shows, which the purgers use.
 """
 
 import functools
@@ -266,7 +266,9 @@ def _describe(response, dependencies):
         response.headers["Last-Modified"] = http_date(modified.timestamp())
     keys = dependencies.surrogate_keys()
     response.headers["Surrogate-Key"] = " ".join(keys)
-    response.headers["Cache-Tag"] = ",".join(keys)
+    # Cloudflare's name for the same list; nobody else reads it, and every response would carry it.
+    if settings.PURGE_BACKEND == "cloudflare":
+        response.headers["Cache-Tag"] = ",".join(keys)
 
 
 def _set_cache_control(response, expires, browser_max_age, now=None):
