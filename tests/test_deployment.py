@@ -201,7 +201,8 @@ def site_environment(folder, **values):
     )
 
 
-def start_gunicorn(folder, **values):
+def start_gunicorn(folder, *, whole_log=False, **values):
+    """gunicorn with the shipped configuration; ``whole_log`` reads its access log too, with the errors."""
     port = free_port()
     env = site_environment(folder, **values)
     server = subprocess.Popen(
@@ -209,8 +210,8 @@ def start_gunicorn(folder, **values):
         + [f"--bind=127.0.0.1:{port}", "newsroom.wsgi"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE if whole_log else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if whole_log else subprocess.PIPE,
         text=True,
     )
     return server, port
@@ -233,7 +234,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def wait_for(server, port):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        assert server.poll() is None, server.stderr.read()
+        assert server.poll() is None, (server.stderr or server.stdout).read()
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
@@ -292,19 +293,8 @@ def test_gunicorn_behind_a_tls_proxy_serves_https_requests_and_redirects_plain_o
 
 
 def test_gunicorn_logs_each_request_once_with_its_duration(site):
-    port = free_port()
-    env = site_environment(
-        site, **{**PRODUCTION, "SITE_URL": "http://127.0.0.1:8000", "SECURE_SSL_REDIRECT": "0"}
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers=1"]
-        + [f"--bind=127.0.0.1:{port}", "newsroom.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = {**PRODUCTION, "SITE_URL": "http://127.0.0.1:8000", "SECURE_SSL_REDIRECT": "0"}
+    server, port = start_gunicorn(site, whole_log=True, **env)
     try:
         wait_for(server, port)
         assert get(port, "/robots.txt?logged=1").status == 200
