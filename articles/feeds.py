@@ -357,7 +357,7 @@ class TagFeed(InterviewFeed):
         return tag
 
     def interviews(self, tag):
-        return Article.objects.published().filter(tags=tag)
+        return Article.objects.published().tagged([tag])
 
     def url_kwargs(self, tag):
         return {"slug": tag.slug}

@@ -174,6 +174,11 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def tagged(self, tags):
+        """The interviews with any of ``tags`` (tags or their pks)."""
+        # A subquery rather than ``filter(tags__in=...)``: see ``taggings()``.
+        return self.filter(pk__in=taggings(tags).values("object_id"))
+
     def for_listing(self):
         """What an interview card shows, in a constant number of queries."""
         people = ArticleAuthor.objects.select_related("person")
@@ -190,6 +195,21 @@ class ArticleQuerySet(models.QuerySet):
     def for_feed(self):
         """Everything a feed item carries but its body (see rendering.bodies), in a constant number of queries."""
         return self.for_listing().prefetch_related("tags", "corrections", photo_blocks_prefetch())
+
+
+def taggings(tags=None):
+    """The taggings of interviews, or of those with any of ``tags`` (tags or their pks).
+
+    For subqueries, rather than joining ``tags``: taggit's generic table keeps
+    ``object_id`` as an integer, so PostgreSQL would join it to our bigint
+    keys through a cast that no index can follow, reading every tagging for
+    every interview it tries.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    interviews = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+    return interviews if tags is None else interviews.filter(tag__in=tags)
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
