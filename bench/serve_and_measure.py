@@ -5,8 +5,8 @@
 
 Everything runs against a throwaway copy of the site in a temporary folder:
 its own SQLite database with the demo content, its own media and static
-files, DEBUG off, as in production. One sync gunicorn worker serves
-127.0.0.1, in turn:
+files, DEBUG off, as in production. Each of these runs at once on
+127.0.0.1, in one sync gunicorn worker each:
 
 - uncached: the site with CACHE_PAGES=0 (every request renders the page);
 - cached: the site with its page cache (local memory), after a warm-up;
@@ -17,7 +17,8 @@ files, DEBUG off, as in production. One sync gunicorn worker serves
   in front of the cached site (every request a Varnish hit).
 
 A client in this script sends a bounded number of requests per page, one at
-a time, and reports requests per second, p50/p99 latency, the gunicorn
+a time, in twenty rounds that visit every page of every mode, in a new order each (so a burst
+of other work on the machine falls on all of them alike), and reports requests per second, p50/p99 latency, the gunicorn
 worker's CPU time per request read from /proc, and the ratios. Results are
 also written to bench/results/latest.json.
 
@@ -31,6 +32,7 @@ import json
 import os
 import platform
 import pstats
+import random
 import secrets
 import shutil
 import socket
@@ -207,13 +209,6 @@ def fetch(port, path):
         connection.close()
 
 
-def measure(port, worker, path, expected, requests, max_seconds, warmup):
-    body = check(port, path, expected)
-    for _ in range(warmup):
-        fetch(port, path)
-    return summary(path, body, *sample(port, worker, path, requests, max_seconds))
-
-
 def check(port, path, expected):
     """The page's body, after making sure it is the page meant: 200 with ``expected`` in it."""
     status, body = fetch(port, path)
@@ -237,6 +232,33 @@ def sample(port, worker, path, requests, max_seconds):
     elapsed = time.perf_counter() - started
     cpu = cpu_seconds(worker) - cpu_before if worker else None
     return latencies, elapsed, cpu
+
+
+def measure_in_rounds(targets, args):
+    """Measure every (mode, page name, port, worker, path, expected) in ROUNDS turns; one result each."""
+    bodies, totals = {}, {}
+    for mode, name, port, worker, path, expected in targets:
+        bodies[mode, name] = check(port, path, expected)
+        for _ in range(args.warmup):
+            fetch(port, path)
+        totals[mode, name] = ([], 0.0, 0.0 if worker else None)
+    for turn in range(ROUNDS):
+        order = list(targets)
+        random.Random(turn).shuffle(order)
+        for mode, name, port, worker, path, _ in order:
+            latencies, elapsed, cpu = sample(
+                port, worker, path, args.requests // ROUNDS, args.seconds / ROUNDS
+            )
+            previous = totals[mode, name]
+            totals[mode, name] = (
+                previous[0] + latencies,
+                previous[1] + elapsed,
+                None if cpu is None else previous[2] + cpu,
+            )
+    return [
+        {"mode": mode, "page": name, **summary(path, bodies[mode, name], *totals[mode, name])}
+        for mode, name, port, worker, path, _ in targets
+    ]
 
 
 def summary(path, body, latencies, elapsed, cpu):
@@ -297,52 +319,45 @@ def machine():
     }
 
 
-def run_mode(env, port, pages, args, mode, app="newsroom.wsgi:application", pythonpath=None):
-    server, worker = start_gunicorn(env, port, app, pythonpath)
-    try:
-        return [
-            {
-                "mode": mode,
-                "page": name,
-                **measure(port, worker, path, expected, args.requests, args.seconds, args.warmup),
-            }
-            for name, path, expected in pages
-        ]
-    finally:
-        stop(server)
+# Every server runs at once and the rounds take turns in a new order each
+# time, so a burst of other work on the machine, or the cost of switching from
+# one server to another, falls on every mode alike rather than on one of them.
+ROUNDS = 20
 
 
 def run_http(args):
-    port = args.port
+    port = args.port or free_port()
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
         workdir = Path(tmp)
         env = site_environment(workdir, port)
         prepare(env)
         info = machine()
-        results = run_mode({**env, "CACHE_PAGES": "0"}, port, PAGES, args, "uncached")
-        results += run_mode({**env, "CACHE_PAGES": "1"}, port, PAGES, args, "cached")
-        size = next(r["bytes"] for r in results if r["path"] == INTERVIEW_PATH)
-        ceiling_env = {**env, "CEILING_BYTES": str(size)}
-        ceiling = [("bare Django view", "/", "x")]
-        results += run_mode(
-            ceiling_env, port, ceiling, args, "ceiling", "ceiling:application", ROOT / "bench"
-        )
-        if varnishd_path():
-            server, _ = start_gunicorn({**env, "CACHE_PAGES": "1"}, port)
-            varnish, varnish_port = start_varnish(workdir, port)
-            try:
-                results += [
-                    {
-                        "mode": "varnish",
-                        "page": name,
-                        **measure(
-                            varnish_port, None, path, expected, args.requests, args.seconds, args.warmup
-                        ),
-                    }
-                    for name, path, expected in PAGES
+        servers, targets = [], []
+        try:
+            for mode, cache_pages, server_port in (("uncached", "0", free_port()), ("cached", "1", port)):
+                server, worker = start_gunicorn({**env, "CACHE_PAGES": cache_pages}, server_port)
+                servers.append(server)
+                targets += [
+                    (mode, name, server_port, worker, path, expected) for name, path, expected in PAGES
                 ]
-            finally:
-                stop(varnish)
+            # The ceiling returns as many bytes as the interview page.
+            size = len(check(port, INTERVIEW_PATH, PAGES[0][2]))
+            ceiling_port = free_port()
+            server, worker = start_gunicorn(
+                {**env, "CEILING_BYTES": str(size)}, ceiling_port, "ceiling:application", ROOT / "bench"
+            )
+            servers.append(server)
+            targets.append(("ceiling", "bare Django view", ceiling_port, worker, "/", "x"))
+            if varnishd_path():
+                # In front of the cached site: every measured request is a Varnish hit.
+                varnish, varnish_port = start_varnish(workdir, port)
+                servers.append(varnish)
+                targets += [
+                    ("varnish", name, varnish_port, None, path, expected) for name, path, expected in PAGES
+                ]
+            results = measure_in_rounds(targets, args)
+        finally:
+            for server in servers:
                 stop(server)
     info["load_average_after"] = os.getloadavg()[0]
     report = {"machine": info, "workers": "1 gunicorn sync worker", "results": results}
