@@ -56,4 +56,4 @@ bench-wagtail: install
 	$(PY) bench/against_wagtail.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-changes media staticfiles

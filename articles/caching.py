@@ -17,6 +17,8 @@ Freshness is decided by the database, which every worker and machine shares:
 one global counter (the ``generation`` row) goes up with every bump, and each
 bumped key records the counter's new value. A page stored at generation G is
 fresh while none of its keys has a version above G (``is_fresh``, one query).
+Each change also replaces a token (articles/change_token.py) with which a
+process can tell, without that query, that nothing changed since it last asked.
 
 New models that public pages show: call ``watch(Model, keys)`` once (as the
 bottom of this module does for ours). Code that changes shown rows without
@@ -33,6 +35,8 @@ from django.db import connection, models, transaction
 from django.db.models import F, Max, Subquery
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 from django.utils import timezone
+
+from . import change_token
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +219,7 @@ def changed(*keys, using="default"):
             unique_fields=["key"],
             update_fields=["version", "changed_at"],
         )
+    change_token.replace()
     _purge_after_commit(names, using)
 
 

@@ -3,8 +3,9 @@
 ``PageCacheMiddleware`` serves anonymous GET and HEAD requests for the views in
 ``PUBLIC_VIEWS`` from Django's cache (local memory, or Redis with REDIS_URL).
 A stored page keeps the generation it was rendered at and the keys it loaded
-(articles/caching.py); a hit costs one query, which checks that none of those
-keys changed since. Pages are never kept past the next scheduled publication
+(articles/caching.py); a hit costs at most one query, which checks that none
+of those keys changed since, and none while the change token that every change
+replaces (articles/change_token.py) is the one read before that check last passed. Pages are never kept past the next scheduled publication
 time they saw, so a scheduled interview appears at its time with no job to run.
 
 Never cached: requests carrying a session or messages cookie (a signed-in
@@ -32,7 +33,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, get_max_age
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from . import caching, compression, purgers
+from . import caching, change_token, compression, purgers
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ STALE_WHILE_REVALIDATE = 60
 GZIP = re.compile(r"\bgzip\b")
 # After the cache fails, try it again after this many seconds (and log again).
 RETRY_AFTER_FAILURE = 30
+# Pages remembered as fresh per process; beyond this, forgotten all at once (then asked about again).
+MAX_TRUSTED = 10_000
 
 
 class Entry:
@@ -103,6 +106,8 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.failed_at = None
+        # cache key -> (generation, change token) of the last time the page was found fresh.
+        self.trusted = {}
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
@@ -115,10 +120,8 @@ class PageCacheMiddleware:
             cache_key = _cache_key(request)
             # Only public views' pages are ever stored, so a hit needs no URL resolving.
             entry = self._get(cache_key)
-            if entry is not None:
-                response = _serve(request, entry)
-                if response is not None:
-                    return response
+            if entry is not None and self._fresh(cache_key, entry):
+                return _serve(request, entry)
         try:
             view_name = resolve(request.path_info).view_name
         except Resolver404:
@@ -161,6 +164,21 @@ class PageCacheMiddleware:
             self._set(cache_key, entry, expires)
         response.headers["X-Page-Cache"] = "miss" if cache_key else "off"
         return _conditional(request, response)
+
+    def _fresh(self, cache_key, entry):
+        if entry.expires is not None and time.time() >= entry.expires:
+            return False
+        # Read before the query: a change committed after this read replaces the token again.
+        token = change_token.read()
+        if token is not None and self.trusted.get(cache_key) == (entry.generation, token):
+            return True
+        if not caching.is_fresh(entry.keys, entry.generation):
+            return False
+        if token is not None:
+            if len(self.trusted) >= MAX_TRUSTED:
+                self.trusted.clear()
+            self.trusted[cache_key] = (entry.generation, token)
+        return True
 
     # The cache may be down (Redis restarting): pages are then served uncached.
 
@@ -234,15 +252,10 @@ def _cache_key(request):
 
 
 def _serve(request, entry):
-    now = time.time()
-    if entry.expires is not None and now >= entry.expires:
-        return None
-    if not caching.is_fresh(entry.keys, entry.generation):
-        return None
     response = HttpResponse(entry.content)
     # Checked when the page was stored; unpickled, they need no checking again.
     response.headers = entry.headers
-    _set_cache_control(response, entry.expires, entry.browser_max_age, now)
+    _set_cache_control(response, entry.expires, entry.browser_max_age)
     response.headers["X-Page-Cache"] = "hit"
     return get_conditional_response(
         request, etag=response.get("ETag"), last_modified=entry.last_modified, response=response

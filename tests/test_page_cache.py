@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import caching, previews
+from articles import caching, change_token, previews
 from articles.models import Article, ArticleAuthor, Block, Correction, Photo
 
-from .factories import make_article, make_person, make_photo
+from .factories import PAGE_CACHE_HIT, PAGE_CACHE_TRUSTED_HIT, make_article, make_person, make_photo
 from .workflow_support import editor, errors_text, form_data
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,41 @@ def test_a_second_request_is_served_from_the_cache(client):
     # HEAD is answered from the same copy.
     head = client.head(article.get_absolute_url())
     assert head.status_code == 200 and head["X-Page-Cache"] == "hit"
+
+
+def test_hits_stop_asking_the_database_until_something_changes(client, django_assert_num_queries):
+    article = make_article(title="Mara Quill: tides")
+    other = make_article(title="Ada Brisk: currents")
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(PAGE_CACHE_HIT):
+        client.get(url)
+    with django_assert_num_queries(PAGE_CACHE_TRUSTED_HIT):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    # Any change makes every page ask again, once; only the pages it touched are rendered again.
+    other.title = "Ada Brisk: deeper currents"
+    other.save()
+    with django_assert_num_queries(PAGE_CACHE_HIT):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_assert_num_queries(PAGE_CACHE_TRUSTED_HIT):
+        client.get(url)
+    article.title = "Mara Quill: high tides"
+    article.save()
+    response, state = get(client, url)
+    assert state == "miss" and "high tides" in text(response)
+
+
+def test_a_process_that_cannot_write_the_change_token_never_trusts_it(tmp_path, caplog):
+    token = change_token.FileToken(str(tmp_path / "gone" / "db.sqlite3-changes"))
+    with caplog.at_level(logging.WARNING, logger="articles.change_token"):
+        assert token.read() is None
+    assert "every cache hit asks the database" in caplog.text
+    written = change_token.FileToken(str(tmp_path / "db.sqlite3-changes"))
+    first = written.read()
+    assert first is not None and written.read() == first
+    # Another process (another descriptor on the same file) replaces it.
+    change_token.FileToken(written.path).replace()
+    assert written.read() != first
 
 
 def test_tracking_parameters_share_the_page_and_pagination_does_not(client):
