@@ -17,8 +17,10 @@ The token must be seen by every process that can see the database:
 - SQLite in a file: a 16-byte file beside the database. Every process using
   that database is on this machine, and reading it is one system call.
 - SQLite in memory: the process itself, the only one that sees that database.
-- Anything else (PostgreSQL, perhaps on several machines): no token; every
-  hit asks the database.
+- Another database (PostgreSQL, perhaps on several machines) with the page
+  cache in Redis: a key in Redis, which every machine shares.
+- Another database with the page cache in local memory: no token; every hit
+  asks the database.
 """
 
 import functools
@@ -27,8 +29,11 @@ import os
 import secrets
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.backends.sqlite3.creation import DatabaseCreation
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -81,20 +86,46 @@ class ProcessToken:
         self.token = secrets.token_bytes(SIZE)
 
 
+class CacheToken:
+    """In Redis, when the page cache is there: shared by every machine, one round trip."""
+
+    KEY = "page-cache-change-token"
+
+    def __init__(self, alias):
+        self.alias = alias
+
+    def read(self):
+        cache = caches[self.alias]
+        try:
+            token = cache.get(self.KEY)
+            if token is None:
+                # Gone (Redis restarted, or evicted it): pages stored under the
+                # old one are asked about again, as they would be after a change.
+                cache.add(self.KEY, secrets.token_bytes(SIZE), None)
+                token = cache.get(self.KEY)
+        except Exception:  # Any backend's connection error: the page cache says so and serves uncached.
+            return None
+        return token
+
+    def replace(self):
+        caches[self.alias].set(self.KEY, secrets.token_bytes(SIZE), None)
+
+
 @functools.cache
-def _token_for(engine, name):
-    if engine != "django.db.backends.sqlite3":
-        return None
-    if DatabaseCreation.is_in_memory_db(name):
-        return ProcessToken()
-    return FileToken(f"{name}-changes")
+def _token_for(engine, name, cache_backend):
+    if engine == "django.db.backends.sqlite3":
+        return ProcessToken() if DatabaseCreation.is_in_memory_db(name) else FileToken(f"{name}-changes")
+    if issubclass(import_string(cache_backend), RedisCache):
+        return CacheToken(settings.PAGE_CACHE_ALIAS)
+    return None  # Local memory with a database other machines may share: nowhere to put one.
 
 
 def _token():
     # Looked up each time (in the settings: the connection is a slower lookup): the test runner
     # points the database elsewhere after settings load.
     database = settings.DATABASES[DEFAULT_DB_ALIAS]
-    return _token_for(database["ENGINE"], str(database["NAME"]))
+    cache = settings.CACHES[settings.PAGE_CACHE_ALIAS]
+    return _token_for(database["ENGINE"], str(database["NAME"]), cache["BACKEND"])
 
 
 def read():
@@ -117,6 +148,7 @@ def replace():
 def _replace():
     try:
         _token().replace()
-    except OSError as error:
-        # Other processes would go on trusting pages this change made stale: say so loudly.
+    except Exception as error:  # The file's, or any cache backend's.
+        # Other processes would go on trusting pages this change made stale (for
+        # at most pagecache.TRUST_SECONDS): say so loudly.
         logger.error("Could not replace the page cache's change token, pages may be stale: %s", error)

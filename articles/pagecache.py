@@ -75,6 +75,9 @@ STALE_WHILE_REVALIDATE = 60
 GZIP = re.compile(r"\bgzip\b")
 # After the cache fails, try it again after this many seconds (and log again).
 RETRY_AFTER_FAILURE = 30
+# A page found fresh is trusted at an unchanged token for at most this long: should a change ever fail to
+# replace the token (Redis unreachable from one machine for a moment), no page outlives it by more.
+TRUST_SECONDS = 60
 # Pages remembered as fresh per process; beyond this, forgotten all at once (then asked about again).
 MAX_TRUSTED = 10_000
 
@@ -106,7 +109,7 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.failed_at = None
-        # cache key -> (generation, change token) of the last time the page was found fresh.
+        # cache key -> (generation, change token, when) of the last time the page was found fresh.
         self.trusted = {}
 
     def __call__(self, request):
@@ -170,14 +173,21 @@ class PageCacheMiddleware:
             return False
         # Read before the query: a change committed after this read replaces the token again.
         token = change_token.read()
-        if token is not None and self.trusted.get(cache_key) == (entry.generation, token):
+        now = time.monotonic()
+        trusted = self.trusted.get(cache_key)
+        if (
+            token is not None
+            and trusted is not None
+            and trusted[:2] == (entry.generation, token)
+            and now - trusted[2] < TRUST_SECONDS
+        ):
             return True
         if not caching.is_fresh(entry.keys, entry.generation):
             return False
         if token is not None:
             if len(self.trusted) >= MAX_TRUSTED:
                 self.trusted.clear()
-            self.trusted[cache_key] = (entry.generation, token)
+            self.trusted[cache_key] = (entry.generation, token, now)
         return True
 
     # The cache may be down (Redis restarting): pages are then served uncached.

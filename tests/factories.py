@@ -112,8 +112,13 @@ def make_article(
 # What the page cache adds to a public page's queries (articles/pagecache.py):
 # on a miss, the generation and next publication time before rendering and
 # Last-Modified after; on a hit, the one query that checks the page is fresh,
-# and, where a change token can be shared (SQLite: articles/change_token.py),
-# none on the hits after it while nothing changes.
+# and, where a change token can be shared (SQLite, or the page cache in Redis:
+# articles/change_token.py), none on the hits after it while nothing changes.
 PAGE_CACHE_MISS = 2
 PAGE_CACHE_HIT = 1
-PAGE_CACHE_TRUSTED_HIT = 0 if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 1
+PAGE_CACHE_TRUSTED_HIT = (
+    0
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    or settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else 1
+)

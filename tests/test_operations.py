@@ -18,9 +18,7 @@ from .test_deployment import PRODUCTION, ROOT, clean_environment, settings_under
 
 pytestmark = pytest.mark.django_db
 
-DEAD_REDIS = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-}
+DEAD_REDIS = {"default": {"BACKEND": "newsroom.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
 
 
 # /healthz ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -100,6 +102,26 @@ def test_hits_stop_asking_the_database_until_something_changes(client, django_as
     article.save()
     response, state = get(client, url)
     assert state == "miss" and "high tides" in text(response)
+
+
+@pytest.mark.skipif(
+    not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"),
+    reason="the change token is kept in Redis only when the page cache is (REDIS_URL, not SQLite)",
+)
+def test_a_change_token_lost_by_redis_makes_every_hit_ask_again(client, django_assert_num_queries):
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        pytest.skip("on SQLite the token is a file beside the database")
+    article = make_article(title="Mara Quill: tides")
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get(url)
+    with django_assert_num_queries(PAGE_CACHE_TRUSTED_HIT):
+        client.get(url)
+    caches["default"].delete(change_token.CacheToken.KEY)
+    with django_assert_num_queries(PAGE_CACHE_HIT):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_assert_num_queries(PAGE_CACHE_TRUSTED_HIT):
+        client.get(url)
 
 
 def test_a_process_that_cannot_write_the_change_token_never_trusts_it(tmp_path, caplog):
@@ -207,7 +229,7 @@ def test_a_down_redis_serves_pages_uncached_and_says_so(client, settings, caplog
         closed_port = probe.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port}/5",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
