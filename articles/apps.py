@@ -11,13 +11,14 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
-        from . import rendering, search
+        from . import listings, rendering, search
         from .tagging import clean_tag
 
         # taggit's model cannot take a rule of its own; see tagging.py.
         pre_save.connect(clean_tag, sender=Tag, dispatch_uid="articles.clean_tag")
         rendering.connect_signals()
         search.connect_signals()
+        listings.connect()
 
         from . import caching
 

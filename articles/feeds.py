@@ -14,7 +14,6 @@ import json
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from . import images, rendering
+from .listings import ListEntry
 from .models import Article, Person
 from .rendering import FEED_IMAGE_WIDTH, feed_figure
 from .seo import LOGO_STATIC_PATH, absolute
@@ -357,7 +357,9 @@ class TagFeed(InterviewFeed):
         return tag
 
     def interviews(self, tag):
-        return Article.objects.published().tagged([tag])
+        # The newest of its list, from the list's index (see listings.py).
+        entries = ListEntry.objects.public().of(tag, ListEntry.Kind.TAG)
+        return Article.objects.published().filter(pk__in=entries.values("article_id")[:FEED_LENGTH])
 
     def url_kwargs(self, tag):
         return {"slug": tag.slug}
@@ -384,8 +386,10 @@ class PersonFeed(InterviewFeed):
         return person
 
     def interviews(self, person):
-        given_or_written = Q(interviewee_links__person=person) | Q(author_links__person=person)
-        return Article.objects.published().filter(given_or_written).distinct()
+        entries = ListEntry.objects.public().of(person, ListEntry.Kind.GIVEN, ListEntry.Kind.WRITTEN)
+        # Someone who gave and wrote an interview has it twice on their lists:
+        # twice the feed's length of entries always holds enough interviews.
+        return Article.objects.published().filter(pk__in=entries.values("article_id")[: 2 * FEED_LENGTH])
 
     def url_kwargs(self, person):
         return {"slug": person.slug}

@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from . import cards, images, search
 from .caching import ContentVersion  # noqa: F401  (its own module; imported so Django finds it)
 from .links import ExpiringLink
+from .listings import ListEntry  # noqa: F401  (its own module; imported so Django finds it)
 from .richtext import RichTextField, plain_text
 from .text import CleanCharField, CleanTextField, is_web_address, link_lines, validate_links
 
@@ -173,11 +174,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-
-    def tagged(self, tags):
-        """The interviews with any of ``tags`` (tags or their pks)."""
-        # A subquery rather than ``filter(tags__in=...)``: see ``taggings()``.
-        return self.filter(pk__in=taggings(tags).values("object_id"))
 
     def for_listing(self):
         """What an interview card shows, in a constant number of queries."""

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from . import caching, images
+from .listings import ListEntry
 from .models import Article, Block, Person, Photo
 from .text import xml_safe
 
@@ -147,12 +148,13 @@ class InterviewSitemap(SiteSitemap):
 class ListingSitemap(SiteSitemap):
     """Pages listing the interviews of a tag or a person that has published ones.
 
-    An address's lastmod is the latest publication among its interviews,
-    found in one pass over the public interviews (in their index) and their
-    tags or bylines: the latest per tag or person, grouped.
+    An address's lastmod is the latest publication among its interviews: for
+    each tag or person, the newest entry up to now of each of its lists, one
+    lookup in the lists' index (listings.py).
     """
 
     model = None
+    kinds = ()
 
     def lastmod(self, item):
         return item.latest
@@ -164,25 +166,28 @@ class ListingSitemap(SiteSitemap):
             return 1
         return super().page_count()
 
-    def listed(self, latest):
-        """The rows whose pk are keys of ``latest`` ({pk: time}), each with its time as ``latest``."""
-        items = self.model.objects.only("name", "slug").in_bulk(latest)
-        for pk, item in items.items():
-            item.latest = latest[pk]
-        return sorted(items.values(), key=lambda item: (item.name, item.pk))
-
-
-def latest_publications(relation):
-    """{pk: latest publication time} of what public interviews reach through ``relation``."""
-    public = Article.objects.published().filter(**{f"{relation}__isnull": False})
-    return dict(public.values_list(relation).annotate(latest=Max("published_at")).order_by())
+    def items(self):
+        newest = {
+            f"latest_{kind}": Subquery(
+                ListEntry.objects.public()
+                .filter(kind=kind, item_id=OuterRef("pk"))
+                .order_by("-published_at")
+                .values("published_at")[:1]
+            )
+            for kind in self.kinds
+        }
+        listed = Q()
+        for name in newest:
+            listed |= Q(**{f"{name}__isnull": False})
+        items = list(self.model.objects.only("name", "slug").annotate(**newest).filter(listed))
+        for item in items:
+            item.latest = max(getattr(item, name) for name in newest if getattr(item, name))
+        return sorted(items, key=lambda item: (item.name, item.pk))
 
 
 class TagSitemap(ListingSitemap):
     model = Tag
-
-    def items(self):
-        return self.listed(latest_publications("tags"))
+    kinds = [ListEntry.Kind.TAG]
 
     def location(self, tag):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
@@ -192,12 +197,7 @@ class PersonSitemap(ListingSitemap):
     """People who gave or wrote a published interview."""
 
     model = Person
-
-    def items(self):
-        latest = latest_publications("interviewee_links__person")
-        for person, time in latest_publications("author_links__person").items():
-            latest[person] = max(time, latest.get(person, time))
-        return self.listed(latest)
+    kinds = [ListEntry.Kind.GIVEN, ListEntry.Kind.WRITTEN]
 
 
 class NewsSitemap(SiteSitemap):

@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from . import authorization, question_pages, rendering, seo
 from .links import make_private
+from .listings import ListEntry
 from .models import (
     Article,
     ArticleAuthor,
@@ -29,8 +30,20 @@ RELATED_COUNT = 4
 UPDATE_THRESHOLD = timedelta(hours=1)
 
 
-def _paginate(request, queryset, param="page"):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+def _paginate(request, queryset, param="page", count=None):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get(param))
+
+
+def _paginate_list(request, kind, item, param="page"):
+    """A page of a tag's or a person's list: counted and cut in its entries' index (see listings.py)."""
+    entries = ListEntry.objects.public().of(item, kind).values_list("article_id", flat=True)
+    page = _paginate(request, entries, param)
+    public = Article.objects.published().select_related("lead_photo")
+    page.object_list = public.filter(pk__in=page.object_list)
+    return page
 
 
 def _with_people(*lists):
@@ -55,7 +68,10 @@ def _with_people(*lists):
 def home(request):
     public = Article.objects.published().select_related("lead_photo")
     featured = list(public.filter(featured=True)[:FEATURED_COUNT])
-    page = _paginate(request, public.exclude(pk__in=[a.pk for a in featured]))
+    # Counted as every public interview but the featured ones shown: a count
+    # of the index alone, where counting the list itself reads every row.
+    others = public.exclude(pk__in=[a.pk for a in featured])
+    page = _paginate(request, others, count=public.count() - len(featured))
     path = reverse("articles:home")
     if page.number > 1:
         featured = []
@@ -187,9 +203,8 @@ def _related(article, tags, interviewee_links):
 
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.select_related("portrait"), slug=slug)
-    public = Article.objects.published().select_related("lead_photo")
-    given = _paginate(request, public.filter(interviewee_links__person=person), "given")
-    written = _paginate(request, public.filter(author_links__person=person), "written")
+    given = _paginate_list(request, ListEntry.Kind.GIVEN, person, "given")
+    written = _paginate_list(request, ListEntry.Kind.WRITTEN, person, "written")
     if not given.paginator.count and not written.paginator.count:
         # Someone who only appears in unpublished interviews has no public page yet.
         raise Http404("No published interviews with or by this person.")
@@ -208,7 +223,7 @@ def person_detail(request, slug):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _paginate(request, Article.objects.published().tagged([tag]).select_related("lead_photo"))
+    page = _paginate_list(request, ListEntry.Kind.TAG, tag)
     if not page.paginator.count:
         raise Http404("No published interviews with this tag.")
     _with_people(page)

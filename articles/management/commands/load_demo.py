@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles import cards, search
+from articles import cards, listings, search
 from articles.demo import content, pictures
 from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, OldSlug, Person, Photo
 
@@ -114,6 +114,8 @@ class DemoLoader:
             ArticleInterviewee(article=article, person=self.person(slug), position=position)
             for position, slug in enumerate(spec["interviewees"])
         )
+        # The bylines were written in bulk, without the signals that put the interview on their lists.
+        listings.refresh([article.pk])
         article.tags.add(*spec["tags"])
         Block.objects.bulk_create(
             self.block(article, position, block) for position, block in enumerate(spec["blocks"], start=1)

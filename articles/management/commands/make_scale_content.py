@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import caching, search
+from articles import caching, listings, search
 from articles.models import Article, ArticleAuthor, ArticleInterviewee, Block, Person, Photo
 
 QUESTIONS = 12
@@ -131,6 +131,7 @@ class Command(BaseCommand):
         ArticleAuthor.objects.bulk_create(authors)
         ArticleInterviewee.objects.bulk_create(interviewees)
         TaggedItem.objects.bulk_create(tagged)
+        listings.refresh(article.pk for article in articles)
 
 
 def _tail(names, n):
