@@ -42,12 +42,24 @@ def field(page, label):
 
 
 def choose(page, select, search, option):
-    """Pick ``option`` in a Select2 autocomplete by typing ``search``, as an editor does."""
-    if not page.locator(f"{select} + .select2.select2-container--open").count():
-        page.locator(f"{select} + .select2").click()
-    page.locator(".select2-container--open .select2-search__field").fill(search)
-    page.locator(".select2-results__option", has_text=option).click()
-    expect(page.locator(f"{select} + .select2 .select2-selection")).to_contain_text(option)
+    """Pick ``option`` in a Select2 autocomplete by typing ``search``, as an editor does.
+
+    Select2 redraws its list when each answer arrives; on a busy machine a
+    click can land on a list about to be replaced, so it tries again, as an
+    editor would.
+    """
+    selection = page.locator(f"{select} + .select2 .select2-selection")
+    for _ in range(3):
+        if not page.locator(f"{select} + .select2.select2-container--open").count():
+            page.locator(f"{select} + .select2").click()
+        page.locator(".select2-container--open .select2-search__field").fill(search)
+        page.locator(".select2-results__option", has_text=option).click()
+        try:
+            expect(selection).to_contain_text(option, timeout=3000)
+            return
+        except AssertionError:
+            continue
+    expect(selection).to_contain_text(option)
 
 
 def write(page, row, text):
