@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -176,12 +176,14 @@ class ListingSitemap(SiteSitemap):
             )
             for kind in self.kinds
         }
-        listed = Q()
-        for name in newest:
-            listed |= Q(**{f"{name}__isnull": False})
-        items = list(self.model.objects.only("name", "slug").annotate(**newest).filter(listed))
-        for item in items:
-            item.latest = max(getattr(item, name) for name in newest if getattr(item, name))
+        items = []
+        # Those without one are left out here rather than by the query, which
+        # would look each lookup up twice.
+        for item in self.model.objects.only("name", "slug").annotate(**newest):
+            times = [getattr(item, name) for name in newest if getattr(item, name)]
+            if times:
+                item.latest = max(times)
+                items.append(item)
         return sorted(items, key=lambda item: (item.name, item.pk))
 
 
