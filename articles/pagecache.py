@@ -4,9 +4,10 @@
 ``PUBLIC_VIEWS`` from Django's cache (local memory, or Redis with REDIS_URL).
 A stored page keeps the generation it was rendered at and the keys it loaded
 (articles/caching.py); a hit costs at most one query, which checks that none
-of those keys changed since, and none while the change token that every change
-replaces (articles/change_token.py) is the one read before that check last passed. Pages are never kept past the next scheduled publication
-time they saw, so a scheduled interview appears at its time with no job to run.
+of those keys changed since, and none while the change token that every
+change replaces (articles/change_token.py) is the one read before that check
+last passed. Pages are never kept past the next scheduled publication time
+they saw, so a scheduled interview appears at its time with no job to run.
 
 Never cached: requests carrying a session or messages cookie (a signed-in
 editor, whose pages the cache neither serves nor fills), responses that set a
