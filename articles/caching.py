@@ -80,10 +80,12 @@ def article_key(article_id):
 class Dependencies:
     """The keys a page loaded, and the latest publication or edit time of its interviews."""
 
-    def __init__(self):
+    def __init__(self, snapshot=None):
         self.keys = {SCHEDULE}
         self.latest = None
         self.valid_until = None
+        # What snapshot() read before the page started rendering, for the fragments kept on their own (related.py).
+        self.snapshot = snapshot
 
     def add(self, *keys):
         self.keys.update(keys)
@@ -110,9 +112,12 @@ _recording = contextvars.ContextVar("page_dependencies", default=None)
 
 
 @contextlib.contextmanager
-def recording():
-    """Collect the keys of every watched instance loaded inside the block."""
-    dependencies = Dependencies()
+def recording(snapshot=None):
+    """Collect the keys of every watched instance loaded inside the block.
+
+    ``snapshot`` is what ``snapshot()`` read before, if it was.
+    """
+    dependencies = Dependencies(snapshot)
     token = _recording.set(dependencies)
     try:
         yield dependencies
@@ -125,6 +130,13 @@ def depend_on(*keys):
     dependencies = _recording.get()
     if dependencies is not None:
         dependencies.add(*keys)
+
+
+def saw_time(time):
+    """For a page showing an interview published or edited at ``time`` that it did not load (a kept fragment)."""
+    dependencies = _recording.get()
+    if dependencies is not None:
+        dependencies.saw_time(time)
 
 
 def valid_until(time):
@@ -152,6 +164,14 @@ def snapshot():
     if row is None:  # Nothing was ever bumped (or a test flushed the table).
         return 0, upcoming.values_list("published_at", flat=True).first()
     return row
+
+
+def current_snapshot():
+    """The snapshot read before the page being rendered, or a new one when it was not read (one query)."""
+    dependencies = _recording.get()
+    if dependencies is not None and dependencies.snapshot is not None:
+        return dependencies.snapshot
+    return snapshot()
 
 
 def is_fresh(keys, generation):

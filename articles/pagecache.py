@@ -140,8 +140,8 @@ class PageCacheMiddleware:
             response.headers["Cache-Control"] = "private, no-cache"
             return response
 
-        generation, next_publication = caching.snapshot()
-        with caching.recording() as dependencies:
+        generation, next_publication = snapshot = caching.snapshot()
+        with caching.recording(snapshot) as dependencies:
             if view_name in SITE_LISTINGS:
                 caching.depend_on(caching.LISTINGS)
             response = self.get_response(request)

@@ -54,6 +54,8 @@ FRAGMENT_TEMPLATES = {
 }
 # What the fragments include: a deployment that changes them renders them again too.
 INCLUDED_TEMPLATES = ("includes/_share_links.html", "includes/_share_menu.html", "includes/_picture.html")
+# The related interviews, kept under the version too while they are current (related.py).
+RELATED_TEMPLATE = "includes/_related.html"
 # Wide enough for any feed reader's column, small enough for a mobile download.
 FEED_IMAGE_WIDTH = 1200
 # A version is never reused, so entries only need to go when space is short.
@@ -141,8 +143,8 @@ def bodies(articles):
     ``for_page()`` and ``for_feed()`` do; the blocks of those not cached are
     fetched in one query for all of them.
     """
-    keys = {article.pk: _key(article) for article in articles}
-    found = _cache_call("get_many", list(keys.values())) or {}
+    keys = {article.pk: version_key(article) for article in articles}
+    found = cache_call("get_many", list(keys.values())) or {}
     missing = [article for article in articles if keys[article.pk] not in found]
     if missing:
         from .models import Block
@@ -152,7 +154,7 @@ def bodies(articles):
             missing, "interviewee_links", Prefetch("blocks", queryset=blocks, to_attr="body_blocks")
         )
         rendered = {keys[article.pk]: render_body(article, article.body_blocks) for article in missing}
-        _cache_call("set_many", rendered, CACHE_TIMEOUT)
+        cache_call("set_many", rendered, CACHE_TIMEOUT)
         found.update(rendered)
     return [found[keys[article.pk]] for article in articles]
 
@@ -169,8 +171,8 @@ def page_parts(article):
     """
     from .models import ArticleAuthor, ArticleInterviewee, Correction, photo_blocks
 
-    key = _key(article, "page")
-    parts = _cache_call("get", key)
+    key = version_key(article, "page")
+    parts = cache_call("get", key)
     if parts is None:
         with caching.recording() as loaded:
             authors = ArticleAuthor.objects.filter(article=article).select_related("person__portrait")
@@ -185,7 +187,7 @@ def page_parts(article):
                 keys=frozenset(),
             )
         parts = replace(parts, keys=frozenset(loaded.keys))
-        _cache_call("set", key, parts, CACHE_TIMEOUT)
+        cache_call("set", key, parts, CACHE_TIMEOUT)
     caching.depend_on(*parts.keys)
     article.photo_blocks = parts.photo_blocks
     return parts
@@ -200,15 +202,15 @@ def page_fragments(article, context, metadata):
     version, but for the question a share address lands on and whether it is
     a preview (no share links, not indexed), which are part of the key.
     """
-    key = f"{_key(article, 'fragments')}:{context['landing']}:{int(context['preview'])}"
-    fragments = _cache_call("get", key)
+    key = f"{version_key(article, 'fragments')}:{context['landing']}:{int(context['preview'])}"
+    fragments = cache_call("get", key)
     if fragments is None:
         context = {**context, "meta": metadata()}
         fragments = {
             name: render_to_string(template, context) for name, template in FRAGMENT_TEMPLATES.items()
         }
         fragments["meta"] = context["meta"]
-        _cache_call("set", key, fragments, CACHE_TIMEOUT)
+        cache_call("set", key, fragments, CACHE_TIMEOUT)
     return fragments
 
 
@@ -255,12 +257,18 @@ def render_body(article, blocks):
 def _templates_digest():
     # A deployment that changes how bodies or fragments look must not serve
     # the old ones from a shared cache: the templates' source is part of every key.
-    names = [BODY_TEMPLATE, FEED_FIGURE_TEMPLATE, *FRAGMENT_TEMPLATES.values(), *INCLUDED_TEMPLATES]
+    names = [
+        BODY_TEMPLATE,
+        FEED_FIGURE_TEMPLATE,
+        *FRAGMENT_TEMPLATES.values(),
+        *INCLUDED_TEMPLATES,
+        RELATED_TEMPLATE,
+    ]
     sources = [get_template(name).template.source for name in names]
     return hashlib.md5("".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
-def _key(article, kind="body"):
+def version_key(article, kind="body"):
     # Absolute addresses depend on where the site, its media and its logo (a
     # hashed static file) live; the metadata names the site and its language.
     site = f"{settings.SITE_URL}|{settings.MEDIA_URL}|{static(seo.LOGO_STATIC_PATH)}"
@@ -269,7 +277,7 @@ def _key(article, kind="body"):
     return f"articles:{kind}:{article.uuid}:{article.body_version}:{digest}"
 
 
-def _cache_call(method, *args):
+def cache_call(method, *args):
     # A cache that is down costs a render, never the page.
     try:
         return getattr(default_cache, method)(*args)

@@ -2,14 +2,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from taggit.models import Tag
 
-from . import authorization, question_pages, rendering, seo
+from . import authorization, question_pages, related, rendering, seo
 from .links import make_private
 from .listings import ListEntry
 from .models import (
@@ -26,7 +25,6 @@ from .share import share_links
 
 PAGE_SIZE = 12
 FEATURED_COUNT = 3
-RELATED_COUNT = 4
 UPDATE_THRESHOLD = timedelta(hours=1)
 
 
@@ -141,7 +139,7 @@ def render_article_page(
         "reading_minutes": rendering.reading_minutes(article, body),
         "updated_at": _visible_update(article),
         "corrections": parts.corrections,
-        "related": [] if preview else _related(article, tags, interviewee_links),
+        "related": "" if preview else related.related_html(article, tags, interviewee_links),
         "share": None if preview else {"url": url, "links": share_links(url, article.title)},
         "preview": preview,
         "landing": f"q-{shared.number}" if shared is not None else "",
@@ -176,29 +174,6 @@ def _visible_update(article):
     if published and updated and updated - max(published, article.created_at) > UPDATE_THRESHOLD:
         return updated
     return None
-
-
-def _related(article, tags, interviewee_links):
-    """Published interviews sharing a tag or an interviewee, the most recent first.
-
-    Asked the way each database answers fastest, at 200 interviews as at
-    10,000 (bench/scale.py). SQLite: one join, the cheapest query to build.
-    PostgreSQL: each interview, newest first, is asked whether it shares one
-    (EXISTS), since the join reaches taggit's integer ``object_id`` through a
-    cast no index can follow (see models.taggings): 24 ms at 10,000
-    interviews against 2 ms.
-    """
-    guests = [link.person_id for link in interviewee_links]
-    public = Article.objects.published().exclude(pk=article.pk)
-    if connection.vendor == "postgresql":
-        same_tag = taggings(tags).filter(object_id=OuterRef("pk"))
-        same_person = ArticleInterviewee.objects.filter(person__in=guests, article=OuterRef("pk"))
-        public = public.filter(Exists(same_tag) | Exists(same_person))
-    else:
-        public = public.filter(Q(tags__in=tags) | Q(interviewee_links__person__in=guests)).distinct()
-    related = list(public.select_related("lead_photo").order_by("-published_at", "-id")[:RELATED_COUNT])
-    load_cover_photos(related)
-    return related
 
 
 def person_detail(request, slug):
