@@ -29,10 +29,11 @@ import contextlib
 import contextvars
 import logging
 import threading
+from datetime import datetime
 
 from django.apps import apps
 from django.db import connection, models, transaction
-from django.db.models import F, Max, Subquery
+from django.db.models import F, Subquery
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 from django.utils import timezone
 
@@ -201,13 +202,37 @@ def last_modified(dependencies):
 
     ``schedule`` does not count: it moves when an embargoed interview is
     rescheduled, which readers must not learn from a public page.
+
+    Every page rendered pays for this query, and the ORM spends ten times
+    longer building it than the database answering it (0.24 against 0.025 ms
+    in-process), so it is plain SQL, as ``is_fresh`` is: the ORM's
+    ``ContentVersion.objects.filter(key__in=keys).aggregate(Max("changed_at"))``,
+    written out.
     """
     keys = [k for k in dependencies.keys if k != SCHEDULE] if not dependencies.overflowed else []
     changed = None
     if keys:
-        changed = ContentVersion.objects.filter(key__in=keys).aggregate(latest=Max("changed_at"))["latest"]
+        quote = connection.ops.quote_name
+        table, changed_at, key_column = (
+            quote(ContentVersion._meta.db_table),
+            quote("changed_at"),
+            quote("key"),
+        )
+        placeholders = ", ".join(["%s"] * len(keys))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MAX({changed_at}) FROM {table} WHERE {key_column} IN ({placeholders})", keys
+            )
+            changed = _datetime_from_db(cursor.fetchone()[0])
     times = [time for time in (changed, dependencies.latest) if time is not None]
     return max(times) if times else None
+
+
+def _datetime_from_db(value):
+    # As the ORM converts it: SQLite hands back text in the connection's time zone, PostgreSQL a datetime.
+    if isinstance(value, str):
+        return timezone.make_aware(datetime.fromisoformat(value), connection.timezone)
+    return value
 
 
 # Writing: bumping keys --------------------------------------------------------
