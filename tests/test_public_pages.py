@@ -353,7 +353,7 @@ def test_interview_page_query_count_is_constant(client, django_assert_num_querie
     # The first view after a change: the article with its lead photo; the body
     # (the blocks and the interviewees, who decide whether answers name their
     # speaker); the page parts (authors, interviewees, tags, corrections, photo
-    # blocks); related; and the page cache's two (articles/pagecache.py: the
+    # blocks); related interviews; and the page cache's two (articles/pagecache.py: the
     # generation with the next publication time before rendering,
     # Last-Modified after).
     with django_assert_num_queries(9 + PAGE_CACHE_MISS):
@@ -364,8 +364,9 @@ def test_interview_page_query_count_is_constant(client, django_assert_num_querie
         page(client.get(article.get_absolute_url()))
     with django_assert_num_queries(PAGE_CACHE_TRUSTED_HIT):
         page(client.get(article.get_absolute_url()))
-    # Rendered again (page cache off), the view reuses the body and the parts
-    # rendered by the first: the article and related.
+    # Rendered again (page cache off), the view reuses the body, the parts and
+    # the related interviews kept by the first: the article, and the check that
+    # the related interviews are still current (articles/related.py).
     with override_settings(CACHE_PAGES=False), django_assert_num_queries(2 + PAGE_CACHE_MISS):
         page(client.get(article.get_absolute_url()))
     Correction.objects.create(article=article, text="<p>Fixed.</p>")

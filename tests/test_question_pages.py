@@ -154,7 +154,7 @@ def test_long_questions_and_quotes_are_shortened_at_a_word(client, interview):
 def test_the_share_page_costs_one_query_more_than_the_interview(client, interview, django_assert_num_queries):
     client.get("/interviews/odile-ferrant/")  # the body and page parts are rendered once and kept
     # Both rendered (not served from the page cache, which adds its two queries to each):
-    # the article and related.
+    # the article, and the check that its kept related interviews are current.
     with override_settings(CACHE_PAGES=False):
         with django_assert_num_queries(2 + PAGE_CACHE_MISS) as page:
             client.get("/interviews/odile-ferrant/")
