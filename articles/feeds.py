@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
@@ -25,10 +24,9 @@ from django.utils.feedgenerator import rfc3339_date
 from django.utils.html import escape
 from taggit.models import Tag
 
-from . import images, rendering
+from .feed_items import feed_items
 from .listings import ListEntry
 from .models import Article, Person
-from .rendering import FEED_IMAGE_WIDTH, feed_figure
 from .seo import LOGO_STATIC_PATH, absolute
 from .text import xml_safe
 
@@ -202,36 +200,6 @@ def feed_time(value):
     return timezone.localtime(value).replace(microsecond=0)
 
 
-def photo_image(photo):
-    """The JPEG rendition feeds show for ``photo``: a dict with url (absolute), width, height, bytes, type.
-
-    None when the photo has no file, or no renditions and a file the storage cannot find.
-    """
-    image = images.rendition(photo, FEED_IMAGE_WIDTH)
-    if image and image["bytes"] is None:
-        # No renditions (yet): the original file, whose size only the storage knows.
-        try:
-            image["bytes"] = photo.image.size
-        except OSError:
-            return None
-    return image
-
-
-def item_body(article, body):
-    """The whole interview as HTML for feed readers, with absolute URLs only."""
-    lead = article.lead_photo if article.shows_lead_photo else None
-    context = {
-        "article": article,
-        "lead": feed_figure(lead, lead.caption) if lead else None,
-        "interviewee_links": article.interviewee_links.all(),
-        "body": body,
-        "corrections": article.corrections.all(),
-        "url": absolute(article.get_absolute_url()),
-        "site_name": settings.SITE_NAME,
-    }
-    return render_to_string("feeds/item_body.html", context)
-
-
 class InterviewFeed(Feed):
     """The latest published interviews of the whole site."""
 
@@ -258,9 +226,9 @@ class InterviewFeed(Feed):
         return {}
 
     def items(self, obj):
-        articles = list(self.interviews(obj).for_feed()[:FEED_LENGTH])
-        for article, body in zip(articles, rendering.bodies(articles), strict=True):
-            article.body = body
+        articles = list(self.interviews(obj).select_related("lead_photo")[:FEED_LENGTH])
+        for article, item in zip(articles, feed_items(articles), strict=True):
+            article.feed_item = item
         return articles
 
     # The channel.
@@ -324,25 +292,15 @@ class InterviewFeed(Feed):
         return feed_time(max(article.published_at, article.updated_at))
 
     def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
+        return article.feed_item.categories
 
     def item_enclosures(self, article):
-        cover = article.cover_photo
-        image = photo_image(cover) if cover else None
-        if not image:
-            return []
-        return [feedgenerator.Enclosure(image["url"], str(image["bytes"]), image["type"])]
+        enclosure = article.feed_item.enclosure
+        return [enclosure] if enclosure else []
 
     def item_extra_kwargs(self, article):
-        authors = [link.person for link in article.author_links.all()]
-        cover = article.cover_photo
-        return {
-            "content_html": item_body(article, article.body),
-            "authors": [
-                {"name": person.name, "url": absolute(person.get_absolute_url())} for person in authors
-            ],
-            "media": feed_figure(cover, cover.caption) if cover else None,
-        }
+        item = article.feed_item
+        return {"content_html": item.content_html, "authors": item.authors, "media": item.media}
 
 
 class TagFeed(InterviewFeed):

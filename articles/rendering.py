@@ -56,6 +56,8 @@ FRAGMENT_TEMPLATES = {
 INCLUDED_TEMPLATES = ("includes/_share_links.html", "includes/_share_menu.html", "includes/_picture.html")
 # The related interviews, kept under the version too while they are current (related.py).
 RELATED_TEMPLATE = "includes/_related.html"
+# What a feed shows of an interview, kept under the version too (feed_items.py).
+FEED_ITEM_TEMPLATE = "feeds/item_body.html"
 # Wide enough for any feed reader's column, small enough for a mobile download.
 FEED_IMAGE_WIDTH = 1200
 # A version is never reused, so entries only need to go when space is short.
@@ -139,9 +141,9 @@ def reading_minutes(article, body):
 def bodies(articles):
     """The rendered body of each article, in order, rendering only those not cached yet.
 
-    The articles need their interviewees (``interviewee_links``) prefetched, as
-    ``for_page()`` and ``for_feed()`` do; the blocks of those not cached are
-    fetched in one query for all of them.
+    The blocks of those not cached, and their interviewees (who decide whether
+    answers name their speaker) unless prefetched, are fetched in one query
+    each for all of them.
     """
     keys = {article.pk: version_key(article) for article in articles}
     found = cache_call("get_many", list(keys.values())) or {}
@@ -263,6 +265,7 @@ def _templates_digest():
         *FRAGMENT_TEMPLATES.values(),
         *INCLUDED_TEMPLATES,
         RELATED_TEMPLATE,
+        FEED_ITEM_TEMPLATE,
     ]
     sources = [get_template(name).template.source for name in names]
     return hashlib.md5("".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
