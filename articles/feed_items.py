@@ -9,18 +9,17 @@ interviews: where it fetched their authors, interviewees, tags, corrections
 and photos (five queries building 20 items' worth of instances) and rendered
 each item's HTML again on every request.
 
-Like ``rendering.page_parts()``, an item keeps the page cache's keys of the
-rows it was made from, and the feed being rendered depends on them: a kept
-item is not loaded from the database, so nothing else would record them.
+Like every value ``rendering.kept()`` keeps, an item keeps the page cache's
+keys of the rows it was made from, and the feed being rendered depends on them.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import feedgenerator
 
-from . import caching, images, rendering
+from . import images, rendering
 from .models import load_for_feed
 from .rendering import FEED_IMAGE_WIDTH, feed_figure
 from .seo import absolute
@@ -34,30 +33,16 @@ class FeedItem:
     # The cover photo as Media RSS shows it, and as an enclosure.
     media: dict | None
     enclosure: feedgenerator.Enclosure | None
-    keys: frozenset
 
 
 def feed_items(articles):
     """The ``FeedItem`` of each article, in order, making only those not kept yet (in constant queries)."""
-    keys = {article.pk: rendering.version_key(article, "feed-item") for article in articles}
-    found = rendering.cache_call("get_many", list(keys.values())) or {}
-    missing = [article for article in articles if keys[article.pk] not in found]
-    if missing:
-        # The rows of all of them at once, so each item depends on all their
-        # keys: a feed shows them together, and a few more keys cost nothing.
-        with caching.recording() as loaded:
-            load_for_feed(missing)
-            made = {
-                keys[article.pk]: _item(article, body)
-                for article, body in zip(missing, rendering.bodies(missing), strict=True)
-            }
-        made = {key: replace(item, keys=frozenset(loaded.keys)) for key, item in made.items()}
-        rendering.cache_call("set_many", made, rendering.CACHE_TIMEOUT)
-        found.update(made)
-    items = [found[keys[article.pk]] for article in articles]
-    for item in items:
-        caching.depend_on(*item.keys)
-    return items
+    return rendering.kept(articles, "feed-item", _make)
+
+
+def _make(articles):
+    load_for_feed(articles)
+    return [_item(article, body) for article, body in zip(articles, rendering.bodies(articles), strict=True)]
 
 
 def _item(article, body):
@@ -74,7 +59,6 @@ def _item(article, body):
         enclosure=feedgenerator.Enclosure(image["url"], str(image["bytes"]), image["type"])
         if image
         else None,
-        keys=frozenset(),
     )
 
 

@@ -58,6 +58,8 @@ INCLUDED_TEMPLATES = ("includes/_share_links.html", "includes/_share_menu.html",
 RELATED_TEMPLATE = "includes/_related.html"
 # What a feed shows of an interview, kept under the version too (feed_items.py).
 FEED_ITEM_TEMPLATE = "feeds/item_body.html"
+# An interview's card on home, tag and person pages, kept under the version too (views.py).
+CARD_TEMPLATE = "includes/_article_card.html"
 # Wide enough for any feed reader's column, small enough for a mobile download.
 FEED_IMAGE_WIDTH = 1200
 # A version is never reused, so entries only need to go when space is short.
@@ -165,6 +167,43 @@ def body(article):
     return bodies([article])[0]
 
 
+@dataclass(frozen=True)
+class Kept:
+    value: object
+    # The page cache's keys (caching.py) of the rows the value was made from.
+    keys: frozenset
+
+
+def kept(articles, kind, make):
+    """A value for each article, kept under its version: ``make`` makes only those not kept yet.
+
+    ``make(missing)`` gets the articles not kept yet and returns their values
+    in order, loading what it needs for all of them at once. Each value is kept
+    with the page cache's keys of every row loaded while making them (of all
+    of them: they were loaded together), and the page being rendered depends
+    on those keys, whether the value was kept or made: a kept value is not
+    loaded from the database, so nothing else would record them.
+    """
+    keys = {article.pk: version_key(article, kind) for article in articles}
+    found = cache_call("get_many", list(keys.values())) or {}
+    missing = [article for article in articles if keys[article.pk] not in found]
+    if missing:
+        with caching.recording() as loaded:
+            values = make(missing)
+        made = {
+            keys[article.pk]: Kept(value, frozenset(loaded.keys))
+            for article, value in zip(missing, values, strict=True)
+        }
+        cache_call("set_many", made, CACHE_TIMEOUT)
+        found.update(made)
+    values = []
+    for article in articles:
+        entry = found[keys[article.pk]]
+        caching.depend_on(*entry.keys)
+        values.append(entry.value)
+    return values
+
+
 def page_parts(article):
     """The article's ``PageParts``, from the cache when its version was seen before.
 
@@ -266,6 +305,7 @@ def _templates_digest():
         *INCLUDED_TEMPLATES,
         RELATED_TEMPLATE,
         FEED_ITEM_TEMPLATE,
+        CARD_TEMPLATE,
     ]
     sources = [get_template(name).template.source for name in names]
     return hashlib.md5("".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]

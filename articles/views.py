@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -44,23 +46,34 @@ def _paginate_list(request, kind, item, param="page"):
     return page
 
 
-def _with_people(*lists):
-    """Fetch the people every card names for several lists at once.
+def _with_cards(level, *lists):
+    """Give every interview of the lists its card (``article.card``, HTML), kept under its version.
 
-    Two queries in all, where for_listing() spends two per list; each query
-    costs more to build than to run. Pages get a plain list of articles.
+    Only the cards not kept yet are made: their people and cover photos
+    fetched for all of them at once (two or three queries). Pages get a plain
+    list of articles. ``level`` is the cards' heading level.
     """
     articles = []
     for items in lists:
         if isinstance(items, Page):
             items.object_list = list(items.object_list)
         articles += items
+    cards = rendering.kept(articles, f"card-{level}", functools.partial(_make_cards, level))
+    for article, card in zip(articles, cards, strict=True):
+        article.card = card
+
+
+def _make_cards(level, articles):
     prefetch_related_objects(
         articles,
         Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
         Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
     )
     load_cover_photos(articles)
+    return [
+        render_to_string(rendering.CARD_TEMPLATE, {"article": article, "level": level})
+        for article in articles
+    ]
 
 
 def home(request):
@@ -74,7 +87,7 @@ def home(request):
     if page.number > 1:
         featured = []
         path += f"?page={page.number}"
-    _with_people(featured, page)
+    _with_cards(3, featured, page)
     context = {
         "featured": featured,
         "page": page,
@@ -183,7 +196,7 @@ def person_detail(request, slug):
     if not given.paginator.count and not written.paginator.count:
         # Someone who only appears in unpublished interviews has no public page yet.
         raise Http404("No published interviews with or by this person.")
-    _with_people(given, written)
+    _with_cards(3, given, written)
     description = seo.plain_description(person.bio) or f"Interviews with and by {person.name}."
     context = {
         "person": person,
@@ -201,7 +214,7 @@ def tag_detail(request, slug):
     page = _paginate_list(request, ListEntry.Kind.TAG, tag)
     if not page.paginator.count:
         raise Http404("No published interviews with this tag.")
-    _with_people(page)
+    _with_cards(2, page)
     path = reverse("articles:tag", kwargs={"slug": tag.slug})
     if page.number > 1:
         path += f"?page={page.number}"
