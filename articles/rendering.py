@@ -313,9 +313,10 @@ def _templates_digest():
 
 def version_key(article, kind="body"):
     # Absolute addresses depend on where the site, its media and its logo (a
-    # hashed static file) live; the metadata names the site and its language.
+    # hashed static file) live; the metadata names the site and its language;
+    # dates are shown in the site's time zone.
     site = f"{settings.SITE_URL}|{settings.MEDIA_URL}|{static(seo.LOGO_STATIC_PATH)}"
-    where = f"{site}|{settings.SITE_NAME}|{settings.SITE_LANGUAGE}|{_templates_digest()}"
+    where = f"{site}|{settings.SITE_NAME}|{settings.SITE_LANGUAGE}|{settings.TIME_ZONE}|{_templates_digest()}"
     digest = hashlib.md5(where.encode(), usedforsecurity=False).hexdigest()[:12]
     return f"articles:{kind}:{article.uuid}:{article.body_version}:{digest}"
 

@@ -1,5 +1,7 @@
 """Interview cards on home, tag and person pages: kept per interview version, and never stale."""
 
+from datetime import UTC, datetime
+
 import lxml.html
 import pytest
 from django.conf import settings
@@ -83,3 +85,12 @@ def test_a_page_made_from_kept_cards_depends_on_what_they_show(client, rf, guest
     guest.save()
     for url in PAGES:
         assert "With Tomas A. Greer" in cards(client, url)[0], url
+
+
+def test_kept_cards_follow_the_sites_time_zone(client, settings):
+    settings.CACHE_PAGES = False
+    make_article(published_at=datetime(2026, 6, 1, 23, 30, tzinfo=UTC))
+    assert "1 June 2026" in cards(client, "/")[0]
+    # A deployment moving the site to another time zone: the same instant is the next day there.
+    settings.TIME_ZONE = "Pacific/Auckland"
+    assert "2 June 2026" in cards(client, "/")[0]
