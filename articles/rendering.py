@@ -21,7 +21,11 @@ The same version keys what the interview page shows around the body:
 ``page_parts()``, its bylines, tags, corrections and photo blocks, fetched
 once per version instead of in five queries per request; and
 ``page_fragments()``, its header and what comes before and after the body,
-rendered once per version as the body is.
+rendered once per version as the body is. ``kept()`` does the same for
+any value made for a list of interviews at once: their feed items
+(feed_items.py) and their cards on home, tag and person pages (views.py).
+The related interviews are kept under the version too, but also change with
+other interviews, so they are checked as stored pages are (related.py).
 """
 
 import hashlib
