@@ -177,12 +177,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What an interview card shows, in a constant number of queries."""
-        people = ArticleAuthor.objects.select_related("person")
-        interviewees = ArticleInterviewee.objects.select_related("person")
-        return self.select_related("lead_photo").prefetch_related(
-            models.Prefetch("author_links", queryset=people),
-            models.Prefetch("interviewee_links", queryset=interviewees),
-        )
+        return self.select_related("lead_photo").prefetch_related(*people_prefetches())
 
     def for_page(self):
         """The interview's row for its page; the rest comes from rendering (page_parts() and body())."""
@@ -219,12 +214,19 @@ def photo_blocks_prefetch():
     return models.Prefetch("blocks", queryset=photo_blocks(), to_attr="photo_blocks")
 
 
+def people_prefetches():
+    """The authors and interviewees an interview's card or feed item names, with their people: two queries."""
+    return [
+        models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
+        models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+    ]
+
+
 def load_for_feed(articles):
     """Everything a feed item shows but its body, for interviews fetched with their lead photo: five queries."""
     models.prefetch_related_objects(
         articles,
-        models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
-        models.Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
+        *people_prefetches(),
         "tags",
         "corrections",
         photo_blocks_prefetch(),

@@ -30,7 +30,7 @@ TEMPLATE = rendering.RELATED_TEMPLATE
 
 
 @dataclass(frozen=True)
-class Kept:
+class RelatedList:
     html: str
     # Freshness as the page cache decides it: none of ``keys`` changed after ``generation``.
     keys: tuple
@@ -71,7 +71,7 @@ def _render(article, tags, interviewee_links):
         caching.depend_on(*(f"person-{link.person_id}" for link in interviewee_links))
         html = render_to_string(TEMPLATE, {"related": find(article, tags, interviewee_links)})
     until = [t for t in (next_publication, dependencies.valid_until) if t is not None]
-    return Kept(
+    return RelatedList(
         html=html,
         keys=tuple(dependencies.checked_keys()),
         generation=generation,

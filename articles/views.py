@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,11 +15,10 @@ from .links import make_private
 from .listings import ListEntry
 from .models import (
     Article,
-    ArticleAuthor,
-    ArticleInterviewee,
     OldSlug,
     Person,
     load_cover_photos,
+    people_prefetches,
     taggings,
 )
 from .search import clean_query, search_articles
@@ -64,11 +63,7 @@ def _with_cards(level, *lists):
 
 
 def _make_cards(level, articles):
-    prefetch_related_objects(
-        articles,
-        Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
-        Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
-    )
+    prefetch_related_objects(articles, *people_prefetches())
     load_cover_photos(articles)
     return [
         render_to_string(rendering.CARD_TEMPLATE, {"article": article, "level": level})

@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from .. import cards, previews, seo, workflow
 from ..forms import ArticleAdminForm
-from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction
+from ..models import Article, ArticleAuthor, ArticleInterviewee, Block, Correction, people_prefetches
 from ..tagging import as_typed
 from ..widgets import ADMIN_CSS, TagAutocomplete, TagNamesField
 from .authorization import AuthorizationPanelMixin
@@ -157,10 +157,7 @@ class ArticleAdmin(
         # Every admin page of an interview (list, form, history, revisions,
         # autocomplete) starts here: what the user may not read is not found.
         articles = workflow.readable(request.user, super().get_queryset(request))
-        return articles.prefetch_related(
-            Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("person")),
-            Prefetch("interviewee_links", queryset=ArticleInterviewee.objects.select_related("person")),
-        )
+        return articles.prefetch_related(*people_prefetches())
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
